@@ -1,0 +1,2 @@
+/** Placeholder entry point; filled in by its issue. @packageDocumentation */
+export {};
