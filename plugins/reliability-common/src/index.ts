@@ -1,2 +1,8 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * Shared types, zod schemas of every API response, annotations, permissions
+ * and DORA band tables of the Goldenpath reliability plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
