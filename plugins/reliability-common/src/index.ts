@@ -6,3 +6,7 @@
  */
 export * from './annotations';
 export * from './permissions';
+export * from './dora/bands';
+export * from './schemas/dora';
+export * from './schemas/cost';
+export * from './schemas/drift';
