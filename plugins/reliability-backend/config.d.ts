@@ -1,0 +1,92 @@
+export interface Config {
+  reliability?: {
+    /**
+     * The ClickHouse store. Without `url` the embedded engine (chdb) is used.
+     */
+    clickhouse?: {
+      /**
+       * HTTP(S) URL of a ClickHouse server or cluster load balancer,
+       * e.g. `https://clickhouse.internal:8443`. When absent, the embedded engine runs in-process.
+       */
+      url?: string;
+      /** User for `url`. */
+      username?: string;
+      /**
+       * Password for `url`.
+       * @visibility secret
+       */
+      password?: string;
+      /** Database of the plugin's tables, a plain identifier. Default `reliability`. */
+      database?: string;
+      /**
+       * Cluster name: DDL runs `ON CLUSTER <cluster>` and tables use `Replicated…` engines.
+       */
+      cluster?: string;
+      /** Request timeout for `url`, in milliseconds. Default 30000. */
+      requestTimeoutMs?: number;
+      /** The embedded engine (used when `url` is not set). */
+      embedded?: {
+        /**
+         * Data directory, relative to the backend's working directory
+         * (`packages/backend` under `yarn start`). Default `.data/clickhouse`.
+         */
+        path?: string;
+      };
+    };
+    /** `POST /api/reliability/telemetry`. */
+    telemetry?: {
+      /** Largest accepted request body, in bytes. Default 10485760 (10 MiB). */
+      maxBodyBytes?: number;
+      /** Largest accepted batch, in rows. Default 100000. */
+      maxBatchRows?: number;
+    };
+    /** Detectors and the composite validator risk; see docs/risk-scores.md. */
+    risk?: {
+      /**
+       * Weight of each detector in the composite (noisy-OR), each in [0, 1]:
+       * the composite a single detector at score 1 produces on its own, divided by 100.
+       */
+      weights?: {
+        consensus?: number;
+        hardware?: number;
+        storage?: number;
+        p2p?: number;
+      };
+      /**
+       * Bands of the composite (0–100). Must be contiguous and cover [0, 100];
+       * checked at start-up. Default ok [0, 40), warning [40, 70), critical [70, 100].
+       */
+      bands?: Array<{
+        /** One of `ok`, `warning`, `critical`. */
+        name: string;
+        /** Inclusive lower bound. */
+        min: number;
+        /** Exclusive upper bound (inclusive for the last band). */
+        max: number;
+      }>;
+      /** Univariate core score above which a metric counts as anomalous, in (0, 1). Default 0.99. */
+      anomalyThreshold?: number;
+      /** Largest detector score an anomaly alone can produce, in [0, 1]. Default 0.8. */
+      anomalyWeight?: number;
+      /** Absolute thresholds of the detectors. */
+      thresholds?: {
+        /** Block lag at which consensus desync scores 1, in blocks. Default 50. */
+        maxBlockLag?: number;
+        /** Peer count under which P2P isolation starts to score, in peers. Default 8. */
+        minPeers?: number;
+        /** GPU temperature where the hardware score starts to rise, in °C. Default 80. */
+        gpuTempWarnC?: number;
+        /** GPU temperature where the hardware score reaches 1, in °C. Default 90. */
+        gpuTempCriticalC?: number;
+        /** CPU/GPU/memory utilisation where saturation starts to score, in %. Default 90. */
+        saturationPct?: number;
+        /** Disk write latency where storage starts to score, in ms. Default 20. */
+        diskLatencyWarnMs?: number;
+        /** Disk write latency where storage scores 1, in ms. Default 100. */
+        diskLatencyCriticalMs?: number;
+        /** Disk utilisation where storage saturation starts to score, in %. Default 90. */
+        diskUtilSaturationPct?: number;
+      };
+    };
+  };
+}

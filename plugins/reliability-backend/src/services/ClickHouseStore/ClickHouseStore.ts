@@ -1,0 +1,301 @@
+import { mkdirSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { assertError } from '@backstage/errors';
+import { ClickHouseClient, createClient } from '@clickhouse/client';
+import {
+  MergeTreeKind,
+  Migration,
+  MigrationContext,
+  migrations as allMigrations,
+} from './migrations';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MIGRATION_NAME = /^[a-z0-9_]+$/;
+
+/** Default `reliability.clickhouse.embedded.path`, relative to the backend's working directory. */
+export const DEFAULT_EMBEDDED_PATH = '.data/clickhouse';
+/** Default `reliability.clickhouse.database`. */
+export const DEFAULT_DATABASE = 'reliability';
+
+/**
+ * Options of {@link ClickHouseStore.fromClient}.
+ *
+ * @public
+ */
+export interface ClickHouseStoreClientOptions {
+  /** A ready client (HTTP or the embedded chdb connection). The store owns it and closes it. */
+  client: ClickHouseClient;
+  /** Database holding the plugin's tables; a plain identifier. */
+  database: string;
+  /** Cluster name for `ON CLUSTER` DDL and `Replicated…` engines; a plain identifier. */
+  cluster?: string;
+  logger: LoggerService;
+  /** Migrations to apply instead of the plugin's own (tests). */
+  migrations?: Migration[];
+}
+
+/**
+ * The one ClickHouse connection of the reliability plugin, with its
+ * versioned schema migrations.
+ *
+ * Every other service of the plugin takes this store and queries
+ * `store.client`, qualifying tables with `store.database`
+ * (`${store.database}.telemetry`). Values always travel as `query_params`.
+ *
+ * @public
+ */
+export class ClickHouseStore {
+  /** The `@clickhouse/client` client; embedded (chdb) or HTTP, same SQL. */
+  readonly client: ClickHouseClient;
+  /** Database of the plugin's tables, a validated plain identifier. */
+  readonly database: string;
+  /** Cluster name when `ON CLUSTER` DDL is used, else `undefined`. */
+  readonly cluster: string | undefined;
+  readonly #logger: LoggerService;
+  readonly #migrations: Migration[];
+  #closed = false;
+
+  /**
+   * Builds the store from `reliability.clickhouse`:
+   * `url` (+ `username`, `password`, `database`, `cluster`) for a server or
+   * cluster, otherwise the embedded chdb engine at `embedded.path`
+   * (default `.data/clickhouse`, resolved against `process.cwd()`).
+   *
+   * @throws Error when `database` or `cluster` is not a plain identifier
+   */
+  static create(options: {
+    config: Config;
+    logger: LoggerService;
+  }): ClickHouseStore {
+    const { config, logger } = options;
+    const cfg = config.getOptionalConfig('reliability.clickhouse');
+    const database = cfg?.getOptionalString('database') ?? DEFAULT_DATABASE;
+    const cluster = cfg?.getOptionalString('cluster');
+    const url = cfg?.getOptionalString('url');
+    let client: ClickHouseClient;
+    if (url) {
+      client = createClient({
+        url,
+        username: cfg?.getOptionalString('username'),
+        password: cfg?.getOptionalString('password'),
+        request_timeout: cfg?.getOptionalNumber('requestTimeoutMs') ?? 30_000,
+        application: 'goldenpath-reliability',
+      });
+      logger.info('Using ClickHouse server', {
+        url: redactUrl(url),
+        database,
+        cluster,
+      });
+    } else {
+      const path = resolvePath(
+        cfg?.getOptionalString('embedded.path') ?? DEFAULT_EMBEDDED_PATH,
+      );
+      mkdirSync(path, { recursive: true });
+      // Loaded lazily: the native engine is large and unused with a server.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createChdbConnection } = require('chdb/connection') as {
+        createChdbConnection: typeof import('chdb/connection').createChdbConnection;
+      };
+      client = createClient({ connection: createChdbConnection({ path }) });
+      logger.info('Using embedded ClickHouse engine (chdb)', {
+        path,
+        database,
+      });
+    }
+    return new ClickHouseStore({ client, database, cluster, logger });
+  }
+
+  /**
+   * Wraps an existing client, e.g. an embedded one on a temporary directory
+   * in tests.
+   *
+   * @throws Error when `database` or `cluster` is not a plain identifier
+   */
+  static fromClient(options: ClickHouseStoreClientOptions): ClickHouseStore {
+    return new ClickHouseStore(options);
+  }
+
+  private constructor(options: ClickHouseStoreClientOptions) {
+    if (!IDENTIFIER.test(options.database)) {
+      throw new Error(
+        `Invalid reliability.clickhouse.database '${options.database}': expected a plain identifier [A-Za-z_][A-Za-z0-9_]*`,
+      );
+    }
+    if (options.cluster !== undefined && !IDENTIFIER.test(options.cluster)) {
+      throw new Error(
+        `Invalid reliability.clickhouse.cluster '${options.cluster}': expected a plain identifier [A-Za-z_][A-Za-z0-9_]*`,
+      );
+    }
+    this.client = options.client;
+    this.database = options.database;
+    this.cluster = options.cluster;
+    this.#logger = options.logger;
+    this.#migrations = checkMigrations(options.migrations ?? allMigrations);
+  }
+
+  /** The context handed to each migration's `up`. */
+  migrationContext(): MigrationContext {
+    const cluster = this.cluster;
+    return {
+      database: this.database,
+      onCluster: cluster ? ` ON CLUSTER ${cluster}` : '',
+      engine(kind: MergeTreeKind, args?: string) {
+        if (!cluster) {
+          return `${kind}(${args ?? ''})`;
+        }
+        const replicated = `'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`;
+        return `Replicated${kind}(${replicated}${args ? `, ${args}` : ''})`;
+      },
+    };
+  }
+
+  /**
+   * Creates the database and applies every migration not yet recorded in
+   * `<database>.schema_migrations`, in version order. Safe to call again:
+   * applied versions are skipped.
+   *
+   * @returns the versions applied by this call
+   * @throws the ClickHouse error of the first failing statement (later migrations are not run)
+   */
+  async migrate(): Promise<number[]> {
+    const ctx = this.migrationContext();
+    const db = this.database;
+    await this.client.command({
+      query: `CREATE DATABASE IF NOT EXISTS ${db}${ctx.onCluster}`,
+    });
+    await this.client.command({
+      query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations${ctx.onCluster}
+(version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+ENGINE = ${ctx.engine('ReplacingMergeTree', 'applied_at')}
+ORDER BY version`,
+    });
+    const applied = new Set(
+      (
+        await (
+          await this.client.query({
+            query: `SELECT DISTINCT version FROM ${db}.schema_migrations`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ version: number | string }>()
+      ).map(row => Number(row.version)),
+    );
+    const done: number[] = [];
+    for (const migration of this.#migrations) {
+      if (applied.has(migration.version)) {
+        continue;
+      }
+      for (const statement of migration.up(ctx)) {
+        await this.client.command({ query: statement });
+      }
+      await this.client.command({
+        query: `INSERT INTO ${db}.schema_migrations (version, name) VALUES ({version:UInt32}, {name:String})`,
+        query_params: { version: migration.version, name: migration.name },
+      });
+      this.#logger.info('Applied ClickHouse migration', {
+        version: migration.version,
+        name: migration.name,
+      });
+      done.push(migration.version);
+    }
+    return done;
+  }
+
+  /** Checks that ClickHouse answers a `SELECT 1`. */
+  async ping(): Promise<{ ok: true } | { ok: false; message: string }> {
+    const result = await this.client.ping({ select: true });
+    if (result.success) {
+      return { ok: true };
+    }
+    return { ok: false, message: result.error.message };
+  }
+
+  /** Closes the client; later calls do nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    await this.client.close();
+  }
+}
+
+function checkMigrations(list: Migration[]): Migration[] {
+  let previous = 0;
+  for (const migration of list) {
+    if (!Number.isInteger(migration.version) || migration.version <= previous) {
+      throw new Error(
+        `ClickHouse migrations must have strictly increasing positive integer versions; got ${migration.version} after ${previous}`,
+      );
+    }
+    if (!MIGRATION_NAME.test(migration.name)) {
+      throw new Error(
+        `ClickHouse migration ${migration.version} has an invalid name '${migration.name}' (expected snake_case)`,
+      );
+    }
+    previous = migration.version;
+  }
+  return list;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+const MIGRATION_RETRY_MS = 30_000;
+
+/**
+ * The plugin's ClickHouse store. The default factory builds it from
+ * `reliability.clickhouse`, runs the migrations at start-up (retrying every
+ * 30 s while ClickHouse is unreachable, so the backend still starts and the
+ * routes answer 503) and closes the client on shutdown.
+ *
+ * @public
+ */
+export const clickHouseStoreServiceRef = createServiceRef<ClickHouseStore>({
+  id: 'reliability.clickhouse',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+      },
+      async factory({ config, logger, lifecycle }) {
+        const store = ClickHouseStore.create({ config, logger });
+        let timer: NodeJS.Timeout | undefined;
+        const attempt = async () => {
+          try {
+            await store.migrate();
+          } catch (error) {
+            assertError(error);
+            logger.error(
+              `ClickHouse migrations failed, retrying in ${MIGRATION_RETRY_MS / 1000}s: ${error.message}`,
+            );
+            timer = setTimeout(attempt, MIGRATION_RETRY_MS);
+            timer.unref();
+          }
+        };
+        await attempt();
+        lifecycle.addShutdownHook(async () => {
+          if (timer) clearTimeout(timer);
+          await store.close();
+        });
+        return store;
+      },
+    }),
+});

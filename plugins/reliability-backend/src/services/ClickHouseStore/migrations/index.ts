@@ -1,0 +1,20 @@
+import { Migration } from './types';
+import { migration as telemetry } from './0001_telemetry';
+import { migration as deliveryEvents } from './0002_delivery_events';
+import { migration as costReports } from './0003_cost_reports';
+import { migration as driftReports } from './0004_drift_reports';
+
+export type { Migration, MigrationContext, MergeTreeKind } from './types';
+
+/**
+ * Every migration of the reliability database, in version order.
+ * Append new ones at the end; never edit an applied one.
+ *
+ * @public
+ */
+export const migrations: Migration[] = [
+  telemetry,
+  deliveryEvents,
+  costReports,
+  driftReports,
+];
