@@ -7,7 +7,8 @@ import { Migration } from './types';
  * opened or closed. `ReplacingMergeTree(received_at)` ordered by `(repository, kind, event_id)`
  * collapses a redelivered or replayed event into one row; readers use `FINAL`, so a duplicate that
  * slipped past the ingest lookup on `delivery_id` is never counted twice. The bloom filter on
- * `delivery_id` keeps that lookup cheap. Rows live 365 days, the longest DORA window.
+ * `delivery_id` keeps that lookup cheap. Rows live 365 days (the longest DORA window) counted from
+ * receipt, not from the event time, so a delivery id stays known for a year whatever the payload says.
  *
  * @public
  */
@@ -38,6 +39,6 @@ export const migration: Migration = {
 ENGINE = ${engine('ReplacingMergeTree', 'received_at')}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (repository, kind, event_id)
-TTL toDateTime(ts) + INTERVAL 365 DAY`,
+TTL toDateTime(received_at) + INTERVAL 365 DAY`,
   ],
 };

@@ -1,0 +1,307 @@
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { AuthenticationError, InputError } from '@backstage/errors';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { verify } from '@octokit/webhooks-methods';
+import {
+  DeliveryEvent,
+  FirstCommitResolver,
+  normalizeGithubEvent,
+} from './normalizeGithubEvent';
+
+/**
+ * Where delivery events are stored: the plugin's ClickHouse client and database.
+ * @public
+ */
+export type DeliveryStoreTarget = { client: ClickHouseClient; database: string };
+
+/**
+ * Outcome of one webhook delivery.
+ *
+ * - `stored`: a new delivery event was written (durably, before this resolves)
+ * - `duplicate`: a delivery with this `X-GitHub-Delivery` id was stored before
+ * - `ignored`: not a DORA input; nothing stored
+ *
+ * @public
+ */
+export type WebhookReceipt = {
+  status: 'stored' | 'duplicate' | 'ignored';
+  deliveryId: string;
+  event: string;
+  kind?: DeliveryEvent['kind'];
+};
+
+/**
+ * One raw GitHub webhook delivery as received over HTTP.
+ * @public
+ */
+export type GithubWebhookDelivery = {
+  /** `X-GitHub-Event` */
+  eventName: string | undefined;
+  /** `X-GitHub-Delivery` */
+  deliveryId: string | undefined;
+  /** `X-Hub-Signature-256`, `sha256=<hex>` */
+  signature: string | undefined;
+  /** `Content-Type` */
+  contentType: string | undefined;
+  /** Exact bytes of the request body. */
+  rawBody: Buffer;
+};
+
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
+const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
+
+type Pending = {
+  event: DeliveryEvent;
+  resolve(status: 'stored' | 'duplicate'): void;
+  reject(error: unknown): void;
+};
+
+/**
+ * Receives GitHub webhooks for DORA: verifies `X-Hub-Signature-256` (HMAC-SHA256 of the raw body,
+ * `@octokit/webhooks-methods`) against each configured secret (`reliability.github.webhookSecrets`,
+ * several for rotation), normalises the payload and stores it in `delivery_events`.
+ *
+ * Durability and deduplication: concurrent deliveries are grouped into one synchronous insert
+ * (`wait_end_of_query=1`, no async insert) and each caller is answered only after that insert
+ * returned. Before inserting, the batch looks up its delivery ids in the table; flushes run one at a
+ * time, so a redelivery is always checked against every acknowledged delivery. Rows are also keyed by
+ * the logical event id in a ReplacingMergeTree read with `FINAL`, so even a delivery replayed under a
+ * new id is counted once.
+ *
+ * @public
+ */
+export class GithubWebhookService {
+  readonly #target: DeliveryStoreTarget;
+  readonly #secrets: string[];
+  readonly #logger: LoggerService;
+  readonly #resolveFirstCommit?: FirstCommitResolver;
+  readonly #maxBatch: number;
+  #queue: Pending[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  #scheduled = false;
+
+  /**
+   * @param options.secrets - webhook secrets; when empty every delivery is rejected (401)
+   * @param options.maxBatch - most events per insert (default 1000)
+   */
+  static create(options: {
+    target: DeliveryStoreTarget;
+    config?: RootConfigService;
+    secrets?: string[];
+    logger: LoggerService;
+    resolveFirstCommit?: FirstCommitResolver;
+    maxBatch?: number;
+  }): GithubWebhookService {
+    const secrets =
+      options.secrets ??
+      options.config?.getOptionalStringArray('reliability.github.webhookSecrets') ??
+      [];
+    if (secrets.length === 0) {
+      options.logger.warn(
+        'No reliability.github.webhookSecrets configured: GitHub webhooks will be rejected',
+      );
+    }
+    return new GithubWebhookService(
+      options.target,
+      secrets.filter(s => s.length > 0),
+      options.logger,
+      options.resolveFirstCommit,
+      options.maxBatch ?? 1000,
+    );
+  }
+
+  private constructor(
+    target: DeliveryStoreTarget,
+    secrets: string[],
+    logger: LoggerService,
+    resolveFirstCommit: FirstCommitResolver | undefined,
+    maxBatch: number,
+  ) {
+    this.#target = target;
+    this.#secrets = secrets;
+    this.#logger = logger;
+    this.#resolveFirstCommit = resolveFirstCommit;
+    this.#maxBatch = maxBatch;
+  }
+
+  /**
+   * Verifies, normalises and stores one delivery.
+   *
+   * @throws AuthenticationError (401) on a missing or wrong signature
+   * @throws InputError (400) naming the header or field on malformed input
+   */
+  async receive(delivery: GithubWebhookDelivery): Promise<WebhookReceipt> {
+    await this.#verifySignature(delivery.rawBody, delivery.signature);
+    const { eventName, deliveryId } = delivery;
+    if (!eventName || !EVENT_NAME.test(eventName)) {
+      throw new InputError('Missing or invalid X-GitHub-Event header');
+    }
+    if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
+      throw new InputError('Missing or invalid X-GitHub-Delivery header');
+    }
+    const payload = parsePayload(delivery.rawBody, delivery.contentType);
+    let event: DeliveryEvent | null;
+    try {
+      event = await normalizeGithubEvent({
+        eventName,
+        deliveryId,
+        payload,
+        resolveFirstCommit: this.#resolveFirstCommit,
+      });
+    } catch (error) {
+      if (error instanceof TypeError) {
+        throw new InputError(`Invalid ${eventName} payload: ${error.message}`);
+      }
+      throw error;
+    }
+    if (!event) {
+      return { status: 'ignored', deliveryId, event: eventName };
+    }
+    const status = await this.#enqueue(event);
+    this.#logger.debug('GitHub delivery', { deliveryId, event: eventName, status });
+    return { status, deliveryId, event: eventName, kind: event.kind };
+  }
+
+  async #verifySignature(rawBody: Buffer, signature: string | undefined) {
+    if (!signature) {
+      throw new AuthenticationError('Missing X-Hub-Signature-256 header');
+    }
+    if (!SIGNATURE.test(signature)) {
+      throw new AuthenticationError('Malformed X-Hub-Signature-256 header');
+    }
+    const body = rawBody.toString('utf8');
+    for (const secret of this.#secrets) {
+      if (await verify(secret, body, signature)) {
+        return;
+      }
+    }
+    throw new AuthenticationError('X-Hub-Signature-256 does not match any webhook secret');
+  }
+
+  #enqueue(event: DeliveryEvent): Promise<'stored' | 'duplicate'> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, resolve, reject });
+      if (this.#queue.length >= this.#maxBatch) {
+        this.#scheduleFlush(true);
+      } else {
+        this.#scheduleFlush(false);
+      }
+    });
+  }
+
+  #scheduleFlush(now: boolean) {
+    if (this.#scheduled && !now) {
+      return;
+    }
+    this.#scheduled = true;
+    const run = () => {
+      this.#scheduled = false;
+      this.#flushing = this.#flushing.then(() => this.#flush());
+    };
+    if (now) {
+      run();
+    } else {
+      setImmediate(run);
+    }
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      try {
+        await this.#write(batch);
+      } catch (error) {
+        this.#logger.error('Failed to store GitHub deliveries', {
+          count: batch.length,
+          error: String(error),
+        });
+        for (const p of batch) p.reject(error);
+      }
+    }
+  }
+
+  async #write(batch: Pending[]) {
+    const { client, database } = this.#target;
+    const ids = [...new Set(batch.map(p => p.event.deliveryId))];
+    const existing = await client.query({
+      query: `SELECT DISTINCT delivery_id FROM ${database}.delivery_events WHERE delivery_id IN {ids:Array(String)}`,
+      query_params: { ids },
+      format: 'JSONEachRow',
+    });
+    const seen = new Set(
+      (await existing.json<{ delivery_id: string }>()).map(r => r.delivery_id),
+    );
+    const fresh: Pending[] = [];
+    const duplicates: Pending[] = [];
+    for (const p of batch) {
+      if (seen.has(p.event.deliveryId)) {
+        duplicates.push(p);
+      } else {
+        seen.add(p.event.deliveryId);
+        fresh.push(p);
+      }
+    }
+    if (fresh.length > 0) {
+      await client.insert({
+        table: `${database}.delivery_events`,
+        values: fresh.map(p => toRow(p.event)),
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          async_insert: 0,
+          wait_end_of_query: 1,
+          date_time_input_format: 'best_effort',
+        },
+      });
+    }
+    for (const p of fresh) p.resolve('stored');
+    for (const p of duplicates) p.resolve('duplicate');
+  }
+}
+
+function parsePayload(rawBody: Buffer, contentType: string | undefined): unknown {
+  let text = rawBody.toString('utf8');
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+    const payload = new URLSearchParams(text).get('payload');
+    if (payload === null) {
+      throw new InputError('Form-encoded webhook without a payload field');
+    }
+    text = payload;
+  }
+  if (text.trim() === '') {
+    throw new InputError('Empty webhook body');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`Webhook body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError('Webhook body must be a JSON object');
+  }
+  return parsed;
+}
+
+function toRow(e: DeliveryEvent) {
+  return {
+    delivery_id: e.deliveryId,
+    event_id: e.eventId,
+    kind: e.kind,
+    repository: e.repository,
+    ts: e.ts,
+    environment: e.environment,
+    state: e.state,
+    deployment_id: e.deploymentId,
+    sha: e.sha,
+    number: e.number,
+    first_commit_at: e.firstCommitAt,
+    first_commit_source: e.firstCommitSource,
+    author: e.author,
+    author_is_bot: e.authorIsBot ? 1 : 0,
+    is_rollback: e.isRollback ? 1 : 0,
+  };
+}
