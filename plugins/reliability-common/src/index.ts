@@ -10,3 +10,4 @@ export * from './dora/bands';
 export * from './schemas/dora';
 export * from './schemas/cost';
 export * from './schemas/drift';
+export * from './schemas/telemetry';

@@ -13,7 +13,11 @@ import { Migration } from './types';
  * replicated engines deduplicate by default.
  *
  * `telemetry_5m` holds one row per (component, node, metric, 5-minute bucket)
- * with avg/min/max/last states; the detectors read it instead of the raw rows.
+ * with avg/min/max/last states and the sample count; the detectors read it instead of the raw rows.
+ * It also carries a deduplication window: with
+ * `deduplicate_blocks_in_dependent_materialized_views = 1` on the insert, a
+ * retried telemetry batch is dropped from the rollup too (measured: without it
+ * the view re-aggregates the dropped block).
  *
  * @public
  */
@@ -47,12 +51,14 @@ SETTINGS non_replicated_deduplication_window = 10000`,
   avg_value AggregateFunction(avg, Float64),
   min_value SimpleAggregateFunction(min, Float64),
   max_value SimpleAggregateFunction(max, Float64),
-  last_value AggregateFunction(argMax, Float64, DateTime64(3, 'UTC'))
+  last_value AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
+  samples SimpleAggregateFunction(sum, UInt64)
 )
 ENGINE = ${engine('AggregatingMergeTree')}
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (component, node, metric, bucket, cluster, namespace)
-TTL bucket + INTERVAL 90 DAY`,
+TTL bucket + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 10000`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}.telemetry_5m_mv${onCluster}
 TO ${database}.telemetry_5m
 AS SELECT
@@ -61,7 +67,8 @@ AS SELECT
   avgState(value) AS avg_value,
   min(value) AS min_value,
   max(value) AS max_value,
-  argMaxState(value, ts) AS last_value
+  argMaxState(value, ts) AS last_value,
+  count() AS samples
 FROM ${database}.telemetry
 GROUP BY bucket, cluster, namespace, node, component, metric`,
   ],

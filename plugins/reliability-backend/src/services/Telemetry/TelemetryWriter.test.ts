@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { TelemetryRow } from '@goldenpath/plugin-reliability-common';
+import { ClickHouseStore } from '../ClickHouseStore';
+import { TelemetryWriter } from './TelemetryWriter';
+
+const HOSTILE = [
+  "validator-'alpha'",
+  'back\\slash\\',
+  "x' OR 1=1 --",
+  "'); DROP TABLE telemetry; --",
+  'quote"double',
+  '{name:String}',
+  'line\nbreak',
+];
+
+describe('TelemetryWriter', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reliability-telemetry-writer-'));
+  let store: ClickHouseStore;
+
+  beforeAll(async () => {
+    store = ClickHouseStore.fromClient({
+      client: createClient({ connection: createChdbConnection({ path: dir }) }),
+      database: 'reliability',
+      logger: mockServices.logger.mock(),
+    });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = async (component: string) => {
+    const [row] = await (
+      await store.client.query({
+        query:
+          'SELECT count() AS n, sum(value) AS total FROM reliability.telemetry WHERE component = {component:String}',
+        query_params: { component },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string | number; total: string | number }>();
+    return { n: Number(row.n), total: Number(row.total) };
+  };
+
+  it('should store a batch once when the same batch is retried, by content or by key', async () => {
+    const writer = TelemetryWriter.create({ store, chunkRows: 3 });
+    const rows: TelemetryRow[] = Array.from({ length: 7 }, (_, i) => ({
+      ts: Date.UTC(2026, 10, 21, 10, 0, i),
+      cluster: 'c1',
+      namespace: 'validators',
+      node: 'node-0',
+      component: 'dedup',
+      metric: 'block_lag',
+      value: i,
+    }));
+    const first = await writer.write(rows);
+    const retry = await writer.write(rows);
+    expect(retry.deduplicationToken).toBe(first.deduplicationToken);
+    expect(first.deduplicationToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(await count('dedup')).toEqual({ n: 7, total: 21 });
+
+    const rollup = await (
+      await store.client.query({
+        query:
+          "SELECT sum(samples) AS n, avgMerge(avg_value) AS mean FROM reliability.telemetry_5m WHERE component = 'dedup'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number | string; mean: number }>();
+    expect(Number(rollup[0].n)).toBe(7);
+    expect(Number(rollup[0].mean)).toBeCloseTo(3, 10);
+
+    const changed = rows.map(r => ({ ...r, value: r.value + 100 }));
+    await writer.write(changed, { deduplicationToken: 'batch-42' });
+    await writer.write(changed, { deduplicationToken: 'batch-42' });
+    expect(await count('dedup')).toEqual({ n: 14, total: 21 + 721 });
+
+    // a later insert without a token must not inherit one
+    await writer.write([{ ...rows[0], ts: Date.UTC(2026, 10, 21, 11), value: 1000 }]);
+    expect((await count('dedup')).n).toBe(15);
+  });
+
+  it('should keep quotes, backslashes and SQL fragments as data', async () => {
+    const writer = TelemetryWriter.create({ store });
+    const rows: TelemetryRow[] = HOSTILE.map((name, i) => ({
+      ts: '2026-11-21T10:00:00.123Z',
+      cluster: name,
+      namespace: name,
+      node: name,
+      component: name,
+      metric: 'peers',
+      value: i,
+    }));
+    await writer.write(rows);
+    const stored = await (
+      await store.client.query({
+        query:
+          'SELECT component, node, cluster, namespace, value, toString(ts) AS ts FROM reliability.telemetry WHERE component IN {names:Array(String)} ORDER BY value',
+        query_params: { names: HOSTILE },
+        format: 'JSONEachRow',
+      })
+    ).json<Record<string, unknown>>();
+    expect(stored).toEqual(
+      HOSTILE.map((name, i) => ({
+        component: name,
+        node: name,
+        cluster: name,
+        namespace: name,
+        value: i,
+        ts: '2026-11-21 10:00:00.123',
+      })),
+    );
+    for (const name of HOSTILE) {
+      expect(await count(name)).toEqual({ n: 1, total: HOSTILE.indexOf(name) });
+    }
+    const tables = await (
+      await store.client.query({
+        query: "SELECT name FROM system.tables WHERE database = 'reliability' AND name = 'telemetry'",
+        format: 'JSONEachRow',
+      })
+    ).json();
+    expect(tables).toHaveLength(1);
+  });
+
+  it('should reject invalid rows and tokens with an error naming the field', async () => {
+    const writer = TelemetryWriter.create({ store });
+    const good: TelemetryRow = {
+      ts: 0,
+      cluster: 'c',
+      namespace: 'n',
+      node: 'x',
+      component: 'y',
+      metric: 'peers',
+      value: 1,
+    };
+    await expect(
+      writer.write([good, { ...good, metric: 'cpu' as any }]),
+    ).rejects.toThrow(/metric/);
+    await expect(writer.write([{ ...good, value: Number.NaN }])).rejects.toThrow(
+      InputError,
+    );
+    await expect(
+      writer.write([good], { deduplicationToken: "x'; DROP TABLE t; --" }),
+    ).rejects.toThrow(/deduplicationToken/);
+    expect((await count('y')).n).toBe(0);
+  });
+});

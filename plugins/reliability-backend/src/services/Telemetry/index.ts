@@ -1,0 +1,2 @@
+export { TelemetryWriter, telemetryWriterServiceRef } from './TelemetryWriter';
+export type { TelemetryWriteResult } from './TelemetryWriter';
