@@ -1,10 +1,15 @@
-import { ClickHouseClient, Connection, createClient } from '@clickhouse/client';
+import { ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { DEFAULT_UNIVARIATE_CORE, univariateScoreSql } from './univariateCore';
+
+// chdb types its connection against @clickhouse/client-common 1.23.0 while the
+// client is 1.23.1; the runtime interface is the same.
+type ClientConnection = NonNullable<
+  Parameters<typeof createClient>[0]
+>['connection'];
 
 type Point = { series: string; ts: string; value: number };
 type Scored = Point & { baseline: number; spread: number; score: number };
@@ -39,12 +44,10 @@ describe('univariateScoreSql', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'univariate-core-'));
-    // chdb types its connection against @clickhouse/client-common 1.23.0 while
-    // the client is 1.23.1; the runtime interface is the same.
-    const connection = createChdbConnection({
-      path: dir,
-    }) as unknown as Connection<Readable>;
-    client = createClient({ connection });
+    const connection = createChdbConnection({ path: dir });
+    client = createClient({
+      connection: connection as unknown as ClientConnection,
+    });
   });
 
   afterAll(async () => {
