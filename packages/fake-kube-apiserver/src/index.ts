@@ -1,2 +1,13 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * In-process fake Kubernetes API server over real HTTP for tests, seeded with
+ * recorded API objects.
+ *
+ * @packageDocumentation
+ */
+export * from './server';
+export * from './store';
+export * from './status';
+export * from './resources';
+export * from './selectors';
+export * from './fixtures';
+export * from './builders';
