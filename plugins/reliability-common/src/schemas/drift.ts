@@ -51,7 +51,8 @@ export const gitOpsApplicationSchema = z.object({
 export type GitOpsApplication = z.infer<typeof gitOpsApplicationSchema>;
 
 /**
- * Data drift of one telemetry series: the last 24 hours against the 7 days before.
+ * Data drift of one telemetry series: the last 24 hours against the 7 days before. `status` follows
+ * the PSI bands (stable below `psiModerate`, significant above `psiSignificant`);
  * `psi` (population stability index), `ks` (two-sample Kolmogorov–Smirnov statistic D in [0, 1])
  * and `jsDistance` (Jensen–Shannon distance, base 2, in [0, 1]).
  * @public
@@ -62,6 +63,10 @@ export const dataDriftSeriesSchema = z.object({
   psi: z.number().nullable(),
   ks: z.number().nullable(),
   jsDistance: z.number().nullable(),
+  /** Critical value of D at `thresholds.ksAlpha` for these sample sizes. */
+  ksCritical: z.number().nullable(),
+  /** The KS test rejects "same distribution" at `thresholds.ksAlpha`. */
+  ksRejects: z.boolean(),
   currentCount: z.number().int().nonnegative(),
   baselineCount: z.number().int().nonnegative(),
   status: z.enum(['stable', 'moderate', 'significant', 'insufficient-data']),
@@ -97,8 +102,8 @@ export const driftResponseSchema = z.object({
     thresholds: z.object({
       psiModerate: z.number(),
       psiSignificant: z.number(),
-      ksSignificant: z.number(),
-      jsSignificant: z.number(),
+      ksAlpha: z.number(),
+      minSamples: z.number().int(),
     }),
     series: z.array(dataDriftSeriesSchema),
   }),
