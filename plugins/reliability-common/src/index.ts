@@ -10,4 +10,7 @@ export * from './dora/bands';
 export * from './schemas/dora';
 export * from './schemas/cost';
 export * from './schemas/drift';
+export * from './validatorNode';
 export * from './schemas/telemetry';
+export * from './schemas/risk';
+export * from './schemas/health';
