@@ -48,9 +48,11 @@ export const costEnvironmentDeltaSchema = z.object({
   pullRequest: z.number().int().nullable(),
   reportedAt: z.string(),
   currency: z.string(),
-  pastMonthlyCost: z.number(),
+  /** `null` when the report had no baseline. */
+  pastMonthlyCost: z.number().nullable(),
   totalMonthlyCost: z.number(),
-  diffMonthlyCost: z.number(),
+  /** `null` when the report had no baseline. */
+  diffMonthlyCost: z.number().nullable(),
   budget: budgetThresholdsSchema,
   status: budgetStatusSchema,
   approved: z.boolean(),

@@ -207,7 +207,7 @@ export class CostService {
     const owned = `(entity_ref = {entity_ref:String} OR (repository != '' AND repository = {repository:String}))`;
     const latest = await this.#rows(
       `SELECT report_id, environment, repository, pull_request,
-              formatDateTime(reported_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS reported_at,
+              toUnixTimestamp64Milli(reported_at) AS reported_at_ms,
               currency, past_monthly_cost, total_monthly_cost, diff_monthly_cost,
               budget, status, approved, reason, project_errors
        FROM ${db}.cost_reports FINAL
@@ -243,7 +243,7 @@ export class CostService {
           environment: String(r.environment),
           repository: r.repository ? String(r.repository) : null,
           pullRequest: num(r.pull_request),
-          reportedAt: String(r.reported_at),
+          reportedAt: new Date(Number(r.reported_at_ms)).toISOString(),
           currency: String(r.currency),
           pastMonthlyCost: num(r.past_monthly_cost),
           totalMonthlyCost: Number(r.total_monthly_cost),

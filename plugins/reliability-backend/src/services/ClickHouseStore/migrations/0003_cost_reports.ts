@@ -6,7 +6,8 @@ import { Migration } from './types';
  * `cost_reports` holds one row per report and environment with the totals, the budget thresholds it
  * was posted with and the evaluated status; `cost_report_resources` holds the resources whose monthly
  * cost changed, for the "changed most" list. Money is `Decimal(18, 6)`: Infracost prints decimal
- * strings and sums must not pick up binary rounding.
+ * strings and sums must not pick up binary rounding. Past total and difference are `NULL` when the
+ * output has no baseline (older `breakdown` runs), never a fake zero.
  *
  * @public
  */
@@ -23,9 +24,9 @@ export const migration: Migration = {
   pull_request Nullable(UInt32),
   reported_at DateTime64(3, 'UTC'),
   currency LowCardinality(String),
-  past_monthly_cost Decimal(18, 6),
+  past_monthly_cost Nullable(Decimal(18, 6)),
   total_monthly_cost Decimal(18, 6),
-  diff_monthly_cost Decimal(18, 6),
+  diff_monthly_cost Nullable(Decimal(18, 6)),
   project_count UInt32,
   project_errors UInt32,
   budget String,
