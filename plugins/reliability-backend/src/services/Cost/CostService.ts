@@ -13,7 +13,7 @@ import {
   CostResponse,
 } from '@goldenpath/plugin-reliability-common';
 import { z } from 'zod';
-import { clickHouseStoreServiceRef } from '../ClickHouseStore';
+import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
 import { evaluateBudget } from './budget';
 import { summarizeInfracost, InfracostSummary } from './infracost';
 
@@ -129,51 +129,55 @@ export class CostService {
       wait_end_of_query: 1,
       date_time_input_format: 'best_effort',
     } as const;
-    if (summary.changedResources.length > 0) {
+    try {
+      if (summary.changedResources.length > 0) {
+        await this.#client.insert({
+          table: `${this.#database}.cost_report_resources`,
+          format: 'JSONEachRow',
+          clickhouse_settings: settings,
+          values: summary.changedResources.slice(0, 500).map(r => ({
+            report_id: reportId,
+            entity_ref: entityRef,
+            repository,
+            environment: request.environment,
+            reported_at: reportedAt,
+            project: r.project,
+            name: r.name,
+            resource_type: r.resourceType ?? '',
+            past_monthly_cost: r.pastMonthlyCost,
+            monthly_cost: r.monthlyCost,
+            diff_monthly_cost: r.diffMonthlyCost,
+          })),
+        });
+      }
       await this.#client.insert({
-        table: `${this.#database}.cost_report_resources`,
+        table: `${this.#database}.cost_reports`,
         format: 'JSONEachRow',
         clickhouse_settings: settings,
-        values: summary.changedResources.slice(0, 500).map(r => ({
-          report_id: reportId,
-          entity_ref: entityRef,
-          repository,
-          environment: request.environment,
-          reported_at: reportedAt,
-          project: r.project,
-          name: r.name,
-          resource_type: r.resourceType ?? '',
-          past_monthly_cost: r.pastMonthlyCost,
-          monthly_cost: r.monthlyCost,
-          diff_monthly_cost: r.diffMonthlyCost,
-        })),
+        values: [
+          {
+            report_id: reportId,
+            entity_ref: entityRef,
+            repository,
+            environment: request.environment,
+            pull_request: request.pullRequest ?? null,
+            reported_at: reportedAt,
+            currency: summary.currency,
+            past_monthly_cost: summary.pastMonthlyCost,
+            total_monthly_cost: summary.totalMonthlyCost,
+            diff_monthly_cost: summary.diffMonthlyCost,
+            project_count: summary.projectCount,
+            project_errors: summary.projectErrors,
+            budget: JSON.stringify(budget),
+            status: verdict.status,
+            approved: verdict.approved ? 1 : 0,
+            reason: verdict.reason,
+          },
+        ],
       });
+    } catch (error) {
+      throw mapClickHouseError(error);
     }
-    await this.#client.insert({
-      table: `${this.#database}.cost_reports`,
-      format: 'JSONEachRow',
-      clickhouse_settings: settings,
-      values: [
-        {
-          report_id: reportId,
-          entity_ref: entityRef,
-          repository,
-          environment: request.environment,
-          pull_request: request.pullRequest ?? null,
-          reported_at: reportedAt,
-          currency: summary.currency,
-          past_monthly_cost: summary.pastMonthlyCost,
-          total_monthly_cost: summary.totalMonthlyCost,
-          diff_monthly_cost: summary.diffMonthlyCost,
-          project_count: summary.projectCount,
-          project_errors: summary.projectErrors,
-          budget: JSON.stringify(budget),
-          status: verdict.status,
-          approved: verdict.approved ? 1 : 0,
-          reason: verdict.reason,
-        },
-      ],
-    });
     this.#logger.info('Stored cost report', {
       reportId,
       entityRef,
@@ -273,8 +277,12 @@ export class CostService {
   }
 
   async #rows(query: string, query_params: Record<string, unknown>) {
-    const result = await this.#client.query({ query, query_params, format: 'JSONEachRow' });
-    return result.json<Record<string, unknown>>();
+    try {
+      const result = await this.#client.query({ query, query_params, format: 'JSONEachRow' });
+      return await result.json<Record<string, unknown>>();
+    } catch (error) {
+      throw mapClickHouseError(error);
+    }
   }
 }
 

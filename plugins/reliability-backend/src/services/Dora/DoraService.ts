@@ -17,7 +17,7 @@ import {
   DoraReportYear,
   DoraResponse,
 } from '@goldenpath/plugin-reliability-common';
-import { clickHouseStoreServiceRef } from '../ClickHouseStore';
+import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
 import { deploymentStatsSql, leadTimeSql, timeToRestoreSql } from './doraSql';
 
 /**
@@ -257,19 +257,23 @@ export class DoraService {
     to: Date,
   ): Promise<Row> {
     const fmt = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-    const result = await this.#client.query({
-      query,
-      query_params: {
-        repository,
-        environment,
-        from: fmt(from),
-        to: fmt(to),
-        incident_hours: this.#incidentHours,
-      },
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<Row>();
-    return row ?? {};
+    try {
+      const result = await this.#client.query({
+        query,
+        query_params: {
+          repository,
+          environment,
+          from: fmt(from),
+          to: fmt(to),
+          incident_hours: this.#incidentHours,
+        },
+        format: 'JSONEachRow',
+      });
+      const [row] = await result.json<Row>();
+      return row ?? {};
+    } catch (error) {
+      throw mapClickHouseError(error);
+    }
   }
 }
 

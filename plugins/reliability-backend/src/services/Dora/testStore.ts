@@ -1,14 +1,15 @@
-import { ClickHouseClient, Connection, createClient } from '@clickhouse/client';
+import { ClickHouseClient, createClient } from '@clickhouse/client';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createChdbConnection } from 'chdb/connection';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { migrations } from '../ClickHouseStore/migrations';
+import { ClickHouseStore } from '../ClickHouseStore';
 
 /**
- * An embedded ClickHouse (chdb) in a fresh temp directory with every migration applied, for tests
- * of the delivery-signal services. One per test file: chdb allows one data directory per process.
+ * An embedded ClickHouse (chdb) in a fresh temp directory, migrated by the plugin's own runner, for
+ * tests of the delivery-signal services. One per test file: chdb allows one data directory per
+ * process.
  */
 export async function createTestClickHouse(prefix: string): Promise<{
   client: ClickHouseClient;
@@ -16,26 +17,22 @@ export async function createTestClickHouse(prefix: string): Promise<{
   cleanup(): Promise<void>;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const connection = createChdbConnection({
-    path: dir,
-  }) as unknown as Connection<Readable>;
+  // chdb types its connection against another copy of @clickhouse/client-common; same runtime shape.
+  const connection = createChdbConnection({ path: dir }) as unknown as NonNullable<
+    NonNullable<Parameters<typeof createClient>[0]>['connection']
+  >;
   const client = createClient({ connection });
-  const database = 'reliability';
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-  for (const migration of migrations) {
-    for (const query of migration.up({
-      database,
-      onCluster: '',
-      engine: (kind, args) => `${kind}(${args ?? ''})`,
-    })) {
-      await client.command({ query });
-    }
-  }
-  return {
+  const store = ClickHouseStore.fromClient({
     client,
-    database,
+    database: 'reliability',
+    logger: mockServices.logger.mock(),
+  });
+  await store.migrate();
+  return {
+    client: store.client,
+    database: store.database,
     async cleanup() {
-      await client.close();
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -18,7 +18,7 @@ import {
   InfrastructureDrift,
 } from '@goldenpath/plugin-reliability-common';
 import { z } from 'zod';
-import { clickHouseStoreServiceRef } from '../ClickHouseStore';
+import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
 import { normalizeReportEntityRef, ReportOwner } from '../Cost/CostService';
 import { DATA_DRIFT_THRESHOLDS, dataDriftSql, ksCriticalValue } from './dataDrift';
 import { summarizeTerraformPlan } from './terraformPlan';
@@ -146,7 +146,8 @@ export class DriftService {
         : summarizeTerraformPlan(request.plan);
     const status = STATUS_BY_EXIT_CODE[request.exitCode];
     const reportId = randomUUID();
-    await this.#client.insert({
+    await this.#client
+      .insert({
       table: `${this.#database}.drift_reports`,
       format: 'JSONEachRow',
       clickhouse_settings: {
@@ -168,7 +169,10 @@ export class DriftService {
           action_counts: JSON.stringify(summary.actionCounts),
         },
       ],
-    });
+      })
+      .catch(error => {
+        throw mapClickHouseError(error);
+      });
     this.#logger.info('Stored drift report', {
       reportId,
       entityRef,

@@ -5,6 +5,7 @@ import {
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { verify } from '@octokit/webhooks-methods';
+import { mapClickHouseError } from '../ClickHouseStore';
 import {
   DeliveryEvent,
   FirstCommitResolver,
@@ -219,7 +220,8 @@ export class GithubWebhookService {
           count: batch.length,
           error: String(error),
         });
-        for (const p of batch) p.reject(error);
+        const mapped = mapClickHouseError(error);
+        for (const p of batch) p.reject(mapped);
       }
     }
   }
