@@ -66,7 +66,7 @@ export interface Config {
       }>;
       /** Univariate core score above which a metric counts as anomalous, in (0, 1). Default 0.99. */
       anomalyThreshold?: number;
-      /** Largest detector score an anomaly alone can produce, in [0, 1]. Default 0.8. */
+      /** Largest detector score an anomaly alone can produce, in [0, 1]. Default 0.6. */
       anomalyWeight?: number;
       /** Absolute thresholds of the detectors. */
       thresholds?: {

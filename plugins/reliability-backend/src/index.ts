@@ -1,2 +1,33 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * Goldenpath reliability backend plugin: ClickHouse store and migrations,
+ * telemetry ingestion (`TelemetryWriter`, also the library entry point the
+ * validator operator uses), risk detectors and the HTTP routes under
+ * `/api/reliability`.
+ *
+ * @packageDocumentation
+ */
+export { reliabilityPlugin as default } from './plugin';
+export { createRouter } from './router';
+export type { RouterOptions } from './router';
+export {
+  ClickHouseStore,
+  clickHouseStoreServiceRef,
+  mapClickHouseError,
+  migrations,
+} from './services/ClickHouseStore';
+export type {
+  ClickHouseStoreClientOptions,
+  Migration,
+  MigrationContext,
+  MergeTreeKind,
+} from './services/ClickHouseStore';
+export { TelemetryWriter, telemetryWriterServiceRef } from './services/Telemetry';
+export type { TelemetryWriteResult } from './services/Telemetry';
+export {
+  RiskService,
+  riskServiceRef,
+  DEFAULT_RISK_CONFIG,
+  readRiskConfig,
+  validateBands,
+} from './services/RiskService';
+export type { RiskConfig, RiskThresholds } from './services/RiskService';

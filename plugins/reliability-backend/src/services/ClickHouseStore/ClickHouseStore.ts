@@ -97,19 +97,31 @@ export class ClickHouseStore {
       const path = resolvePath(
         cfg?.getOptionalString('embedded.path') ?? DEFAULT_EMBEDDED_PATH,
       );
-      mkdirSync(path, { recursive: true });
-      // Loaded lazily: the native engine is large and unused with a server.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { createChdbConnection } = require('chdb/connection') as {
-        createChdbConnection: typeof import('chdb/connection').createChdbConnection;
-      };
-      client = createClient({ connection: createChdbConnection({ path }) });
+      client = createEmbeddedClickHouseClient(path);
       logger.info('Using embedded ClickHouse engine (chdb)', {
         path,
         database,
       });
     }
     return new ClickHouseStore({ client, database, cluster, logger });
+  }
+
+  /**
+   * A store on the embedded engine at `path` (created if missing), for tests,
+   * benches and scripts. One embedded data directory per process.
+   */
+  static forTesting(options: {
+    path: string;
+    database?: string;
+    logger: LoggerService;
+    migrations?: Migration[];
+  }): ClickHouseStore {
+    return new ClickHouseStore({
+      client: createEmbeddedClickHouseClient(options.path),
+      database: options.database ?? DEFAULT_DATABASE,
+      logger: options.logger,
+      migrations: options.migrations,
+    });
   }
 
   /**
@@ -224,6 +236,25 @@ ORDER BY version`,
     this.#closed = true;
     await this.client.close();
   }
+}
+
+/**
+ * A `@clickhouse/client` client on the embedded chdb engine with its data in
+ * `path` (created if missing). Only one path per process can be open.
+ *
+ * @public
+ */
+export function createEmbeddedClickHouseClient(path: string): ClickHouseClient {
+  mkdirSync(path, { recursive: true });
+  // Loaded lazily: the native engine is large and unused with a server.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+  // chdb types its connection against @clickhouse/client-common, which the
+  // client now bundles as its own copy; the runtime contract is the same.
+  const connection = createChdbConnection({ path }) as unknown as NonNullable<
+    Parameters<typeof createClient>[0]
+  >['connection'];
+  return createClient({ connection });
 }
 
 function checkMigrations(list: Migration[]): Migration[] {

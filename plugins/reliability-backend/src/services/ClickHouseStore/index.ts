@@ -1,6 +1,7 @@
 export {
   ClickHouseStore,
   clickHouseStoreServiceRef,
+  createEmbeddedClickHouseClient,
   DEFAULT_DATABASE,
   DEFAULT_EMBEDDED_PATH,
 } from './ClickHouseStore';

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import { createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { TelemetryRow } from '@goldenpath/plugin-reliability-common';
 import { ClickHouseStore } from '../ClickHouseStore';
 import { TelemetryWriter } from './TelemetryWriter';
@@ -24,9 +22,8 @@ describe('TelemetryWriter', () => {
   let store: ClickHouseStore;
 
   beforeAll(async () => {
-    store = ClickHouseStore.fromClient({
-      client: createClient({ connection: createChdbConnection({ path: dir }) }),
-      database: 'reliability',
+    store = ClickHouseStore.forTesting({
+      path: dir,
       logger: mockServices.logger.mock(),
     });
     await store.migrate();

@@ -1,0 +1,397 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  CompositeRisk,
+  DetectorResult,
+  EntityRiskResponse,
+  FleetRiskResponse,
+  NodeRisk,
+  RISK_DETECTORS,
+  RiskDetector,
+  RiskSourceError,
+  RiskTrendPoint,
+} from '@goldenpath/plugin-reliability-common';
+import {
+  clickHouseStoreServiceRef,
+  mapClickHouseError,
+} from '../ClickHouseStore';
+import {
+  BUCKET_SECONDS,
+  buildRiskQuery,
+  DETECTOR_METRICS,
+  DETECTOR_TERMS,
+  DetectorMetric,
+  DetectorTerm,
+  riskConfigParams,
+} from './detectorSql';
+import { bandOf, readRiskConfig, RiskConfig } from './riskConfig';
+import { DEFAULT_UNIVARIATE_CORE } from './univariateCore';
+
+/** Hours of trend returned per node on entity responses. */
+export const TREND_HOURS = 24;
+/** A node whose latest bucket is older than this is reported stale. Unit: minutes. */
+export const STALE_AFTER_MINUTES = 15;
+
+const UNITS: Record<DetectorMetric, string> = {
+  block_lag: 'blocks',
+  block_height: 'block',
+  peers: 'peers',
+  gpu_temp_c: '°C',
+  gpu_util_pct: '%',
+  cpu_util_pct: '%',
+  mem_util_pct: '%',
+  disk_write_latency_ms: 'ms',
+  disk_util_pct: '%',
+};
+
+const LABELS: Record<DetectorMetric, string> = {
+  block_lag: 'block lag',
+  block_height: 'block height',
+  peers: 'peer count',
+  gpu_temp_c: 'GPU temperature',
+  gpu_util_pct: 'GPU utilisation',
+  cpu_util_pct: 'CPU utilisation',
+  mem_util_pct: 'memory utilisation',
+  disk_write_latency_ms: 'disk write latency',
+  disk_util_pct: 'disk utilisation',
+};
+
+type Row = Record<string, number | string | null | boolean>;
+
+/**
+ * Computes the four detectors and the composite validator risk in
+ * ClickHouse, per node, from the 5-minute telemetry rollup.
+ *
+ * Scores, formulas and thresholds are documented in `docs/risk-scores.md`.
+ *
+ * @public
+ */
+export class RiskService {
+  readonly #client: ClickHouseClient;
+  readonly #config: RiskConfig;
+  readonly #logger: LoggerService;
+  readonly #entityQuery: { sql: string; params: Record<string, unknown> };
+  readonly #fleetQuery: { sql: string; params: Record<string, unknown> };
+
+  /**
+   * @param options.store - the plugin's ClickHouse store (or any `{ client, database }`)
+   * @param options.config - root config; `reliability.risk` is read and validated here
+   * @throws Error when `reliability.risk` is invalid (bands not covering [0, 100], weights out of range…)
+   */
+  static create(options: {
+    store: { client: ClickHouseClient; database: string };
+    config: Config;
+    logger: LoggerService;
+  }): RiskService {
+    return new RiskService(
+      options.store,
+      readRiskConfig(options.config),
+      options.logger,
+    );
+  }
+
+  private constructor(
+    store: { client: ClickHouseClient; database: string },
+    config: RiskConfig,
+    logger: LoggerService,
+  ) {
+    this.#client = store.client;
+    this.#config = config;
+    this.#logger = logger;
+    this.#entityQuery = buildRiskQuery({ database: store.database, mode: 'entity' });
+    this.#fleetQuery = buildRiskQuery({ database: store.database, mode: 'fleet' });
+  }
+
+  /** The validated configuration in use. */
+  get config(): RiskConfig {
+    return this.#config;
+  }
+
+  /**
+   * Risk of every node of one component (the entity's `backstage.io/kubernetes-id`),
+   * with a 24-hour trend in 5-minute buckets.
+   *
+   * @param options.component - value of the `backstage.io/kubernetes-id` label
+   * @param options.namespace - optional Kubernetes namespace filter (`backstage.io/kubernetes-namespace`)
+   * @param options.now - evaluation time, default the wall clock
+   * @throws ServiceUnavailableError when ClickHouse is unreachable
+   */
+  async getComponentRisk(options: {
+    component: string;
+    namespace?: string;
+    now?: Date;
+  }): Promise<Pick<EntityRiskResponse, 'nodes' | 'errors' | 'bands' | 'bucketMinutes' | 'trendHours'>> {
+    const now = options.now ?? new Date();
+    const to = alignToBucket(now);
+    const trendFrom = new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
+    const from = new Date(
+      trendFrom.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000,
+    );
+    const rows = await this.#run(this.#entityQuery, {
+      component: options.component,
+      namespace: options.namespace ?? '',
+      from: toSeconds(from),
+      to: toSeconds(to),
+      trend_from: toSeconds(trendFrom),
+    });
+    const byNode = new Map<string, Row[]>();
+    for (const row of rows) {
+      const key = String(row.node_key);
+      const list = byNode.get(key) ?? [];
+      list.push(row);
+      byNode.set(key, list);
+    }
+    const nodes: NodeRisk[] = [];
+    const errors: RiskSourceError[] = [];
+    for (const list of byNode.values()) {
+      const node = this.#toNodeRisk(list[list.length - 1], now);
+      node.trend = list.map(row => this.#toTrendPoint(row));
+      nodes.push(node);
+      if (node.stale) errors.push(staleError(node));
+    }
+    nodes.sort((a, b) => b.composite.score - a.composite.score || a.node.localeCompare(b.node));
+    return {
+      nodes,
+      errors,
+      bands: this.#config.bands,
+      bucketMinutes: BUCKET_SECONDS / 60,
+      trendHours: TREND_HOURS,
+    };
+  }
+
+  /**
+   * The fleet's riskiest nodes at their latest bucket, highest composite first.
+   *
+   * @param options.limit - number of nodes, 1–1000
+   * @param options.now - evaluation time, default the wall clock
+   * @throws ServiceUnavailableError when ClickHouse is unreachable
+   */
+  async getFleetRisk(options: { limit: number; now?: Date }): Promise<Omit<FleetRiskResponse, 'generatedAt'>> {
+    const now = options.now ?? new Date();
+    const to = alignToBucket(now);
+    const from = new Date(to.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000);
+    const rows = await this.#run(this.#fleetQuery, {
+      from: toSeconds(from),
+      to: toSeconds(to),
+      limit: options.limit,
+    });
+    const nodes = rows.map(row => this.#toNodeRisk(row, now));
+    return {
+      limit: options.limit,
+      bands: this.#config.bands,
+      nodes,
+      errors: nodes.filter(n => n.stale).map(staleError),
+    };
+  }
+
+  async #run(
+    query: { sql: string; params: Record<string, unknown> },
+    params: Record<string, unknown>,
+  ): Promise<Row[]> {
+    try {
+      const result = await this.#client.query({
+        query: query.sql,
+        query_params: {
+          ...query.params,
+          ...riskConfigParams(this.#config),
+          ...params,
+        },
+        format: 'JSONEachRow',
+      });
+      return await result.json<Row>();
+    } catch (error) {
+      const mapped = mapClickHouseError(error);
+      if (mapped === error) {
+        this.#logger.error(`Risk query failed: ${mapped.message}`);
+      }
+      throw mapped;
+    }
+  }
+
+  #toTrendPoint(row: Row): RiskTrendPoint {
+    const detectors = {} as Record<RiskDetector, number>;
+    for (const d of RISK_DETECTORS) detectors[d] = round(num(row[d]) ?? 0, 4);
+    return {
+      ts: toIso(String(row.ts_text)),
+      composite: round(num(row.composite) ?? 0, 2),
+      detectors,
+    };
+  }
+
+  #toNodeRisk(row: Row, now: Date): NodeRisk {
+    const lastSeen = toIso(String(row.last_bucket));
+    const detectors = RISK_DETECTORS.map(d => this.#toDetectorResult(d, row));
+    return {
+      cluster: String(row.cluster),
+      namespace: String(row.namespace),
+      node: String(row.node),
+      component: String(row.component),
+      lastSeen,
+      stale: now.getTime() - Date.parse(lastSeen) > (STALE_AFTER_MINUTES * 60 + BUCKET_SECONDS) * 1000,
+      detectors,
+      composite: this.#composite(num(row.composite) ?? 0, detectors),
+    };
+  }
+
+  #composite(score: number, detectors: DetectorResult[]): CompositeRisk {
+    const weighted = detectors.map(d => this.#config.weights[d.detector] * d.score);
+    const total = weighted.reduce((a, b) => a + b, 0);
+    const rounded = round(score, 2);
+    return {
+      score: rounded,
+      band: bandOf(this.#config.bands, rounded),
+      contributions: detectors.map((d, i) => ({
+        detector: d.detector,
+        weight: this.#config.weights[d.detector],
+        score: d.score,
+        contribution: total > 0 ? round((score * weighted[i]) / total, 2) : 0,
+      })),
+    };
+  }
+
+  #toDetectorResult(detector: RiskDetector, row: Row): DetectorResult {
+    const score = clamp01(num(row[detector]) ?? 0);
+    const terms = DETECTOR_TERMS[detector];
+    let driver: DetectorTerm = terms[0];
+    let best = -1;
+    for (const term of terms) {
+      const value = num(row[term.name]) ?? 0;
+      if (value > best) {
+        best = value;
+        driver = term;
+      }
+    }
+    const metric = driver.metric;
+    const col = DETECTOR_METRICS[metric].col;
+    const value = num(row[`${col}_v`]);
+    const baseline = num(row[`${col}_b`]);
+    return {
+      detector,
+      score: round(score, 4),
+      metric,
+      value: value === null ? null : round(value, 3),
+      baseline: baseline === null ? null : round(baseline, 3),
+      unit: UNITS[metric],
+      reason: this.#reason(driver, score, value, baseline),
+    };
+  }
+
+  #reason(
+    term: DetectorTerm,
+    score: number,
+    value: number | null,
+    baseline: number | null,
+  ): string {
+    const label = LABELS[term.metric];
+    const unit = UNITS[term.metric];
+    if (value === null) {
+      return `No ${term.metric} telemetry in the latest 5 minutes`;
+    }
+    const v = `${fmt(value)} ${unit}`;
+    const b = baseline === null ? '' : ` (baseline ${fmt(baseline)} ${unit})`;
+    if (score === 0) {
+      return `${capital(label)} ${v}${b}: normal`;
+    }
+
+    const t = this.#config.thresholds;
+    switch (term.kind) {
+      case 'stall':
+        return `Block height stuck at ${fmt(value)} for ${STALE_AFTER_MINUTES} minutes: node is not syncing`;
+      case 'anomaly':
+        return `${capital(label)} ${v} is anomalous${b}`;
+      case 'threshold':
+      default:
+        break;
+    }
+    switch (term.metric) {
+      case 'block_lag':
+        return `Block lag ${v} against a limit of ${fmt(t.maxBlockLag)} blocks`;
+      case 'peers':
+        return value === 0
+          ? 'No peers: the node is isolated from the network'
+          : `Only ${fmt(value)} peers, below the minimum of ${fmt(t.minPeers)}`;
+      case 'gpu_temp_c':
+        return `GPU temperature ${v}, throttling range starts at ${fmt(t.gpuTempWarnC)} °C`;
+      case 'disk_write_latency_ms':
+        return `Disk write latency ${v}, above ${fmt(t.diskLatencyWarnMs)} ms`;
+      case 'disk_util_pct':
+        return `Disk utilisation ${v}, saturated above ${fmt(t.diskUtilSaturationPct)} %`;
+      default:
+        return `${capital(label)} ${v}, saturated above ${fmt(t.saturationPct)} %`;
+    }
+  }
+}
+
+function staleError(node: NodeRisk): RiskSourceError {
+  return {
+    source: 'telemetry',
+    errorType: 'StaleData',
+    cluster: node.cluster,
+    message: `No telemetry from ${node.node} since ${node.lastSeen}`,
+  };
+}
+
+function alignToBucket(date: Date): Date {
+  const ms = BUCKET_SECONDS * 1000;
+  return new Date(Math.floor(date.getTime() / ms) * ms);
+}
+
+function toSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** ClickHouse text `YYYY-MM-DD hh:mm:ss[.fff]` in UTC → ISO 8601. */
+function toIso(text: string): string {
+  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+}
+
+function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function clamp01(n: number): number {
+  return Math.min(1, Math.max(0, n));
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function fmt(n: number): string {
+  return Math.abs(n) >= 100 ? String(Math.round(n)) : String(round(n, 1));
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * The plugin's risk service, on the plugin's ClickHouse store; reads and
+ * validates `reliability.risk` at start-up (the backend refuses to start on
+ * bands that do not cover [0, 100]).
+ *
+ * @public
+ */
+export const riskServiceRef = createServiceRef<RiskService>({
+  id: 'reliability.risk',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        store: clickHouseStoreServiceRef,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      factory: ({ store, config, logger }) =>
+        RiskService.create({ store, config, logger }),
+    }),
+});

@@ -1,0 +1,248 @@
+import {
+  DEFAULT_UNIVARIATE_CORE,
+  UnivariateCoreOptions,
+  univariateScoreSql,
+} from './univariateCore';
+import { RiskDetector } from '@goldenpath/plugin-reliability-common';
+import { RiskConfig } from './riskConfig';
+
+/** Width of a trend bucket: the `telemetry_5m` rollup. Unit: seconds. */
+export const BUCKET_SECONDS = 300;
+
+/**
+ * Metrics the detectors read, with the short column prefix used in the
+ * pivoted query and the direction in which a deviation is a risk.
+ */
+export const DETECTOR_METRICS = {
+  block_lag: { col: 'lag', direction: 'up' },
+  block_height: { col: 'height', direction: 'none' },
+  peers: { col: 'peers', direction: 'down' },
+  gpu_temp_c: { col: 'gpu_temp', direction: 'both' },
+  gpu_util_pct: { col: 'gpu_util', direction: 'both' },
+  cpu_util_pct: { col: 'cpu_util', direction: 'both' },
+  mem_util_pct: { col: 'mem_util', direction: 'both' },
+  disk_write_latency_ms: { col: 'disk_lat', direction: 'both' },
+  disk_util_pct: { col: 'disk_util', direction: 'both' },
+} as const;
+
+/** @internal */
+export type DetectorMetric = keyof typeof DETECTOR_METRICS;
+
+const ramp = (x: string, lo: string, hi: string) =>
+  `coalesce(greatest(0, least(1, ((${x}) - (${lo})) / ((${hi}) - (${lo})))), 0)`;
+
+/**
+ * Share of a metric's streaming anomaly score above the threshold, in [0, 1],
+ * counted only in the risky direction: (score − t) / (1 − t).
+ */
+const anomaly = (metric: DetectorMetric) => {
+  const { col, direction } = DETECTOR_METRICS[metric];
+  const excess = `greatest(0, (${col}_s - {anomaly_threshold:Float64}) / (1 - {anomaly_threshold:Float64}))`;
+  let gate = '1';
+  if (direction === 'up') gate = `${col}_v > ${col}_b`;
+  if (direction === 'down') gate = `${col}_v < ${col}_b`;
+  return `coalesce(if(${gate}, ${excess}, 0), 0)`;
+};
+
+const anomalyTerm = (metric: DetectorMetric) =>
+  `{anomaly_weight:Float64} * ${anomaly(metric)}`;
+
+/**
+ * One term of a detector: a column `<name>` in [0, 1] computed from the
+ * pivoted columns `<col>_v` (5-minute mean), `<col>_b` (baseline) and
+ * `<col>_s` (univariate score). `kind` says what the term measures.
+ */
+export interface DetectorTerm {
+  name: string;
+  metric: DetectorMetric;
+  kind: 'threshold' | 'anomaly' | 'stall';
+  sql: string;
+}
+
+const threshold = (
+  name: string,
+  metric: DetectorMetric,
+  sql: string,
+): DetectorTerm => ({ name, metric, kind: 'threshold', sql });
+const anomalyOf = (metric: DetectorMetric): DetectorTerm => ({
+  name: `${DETECTOR_METRICS[metric].col}_anomaly`,
+  metric,
+  kind: 'anomaly',
+  sql: anomalyTerm(metric),
+});
+
+/**
+ * Terms of each detector; a detector's score is the largest of its terms.
+ * Documented in docs/risk-scores.md; keep both in step.
+ */
+export const DETECTOR_TERMS: Record<RiskDetector, DetectorTerm[]> = {
+  consensus: [
+    threshold(
+      'lag_threshold',
+      'block_lag',
+      ramp('lag_v', '0.1 * {max_block_lag:Float64}', '{max_block_lag:Float64}'),
+    ),
+    { name: 'height_stall', metric: 'block_height', kind: 'stall', sql: 'if(stalled, 1, 0)' },
+    anomalyOf('block_lag'),
+  ],
+  hardware: [
+    threshold(
+      'gpu_temp_threshold',
+      'gpu_temp_c',
+      ramp('gpu_temp_v', '{gpu_temp_warn:Float64}', '{gpu_temp_critical:Float64}'),
+    ),
+    threshold('gpu_util_threshold', 'gpu_util_pct', ramp('gpu_util_v', '{saturation_pct:Float64}', '100')),
+    threshold('cpu_util_threshold', 'cpu_util_pct', ramp('cpu_util_v', '{saturation_pct:Float64}', '100')),
+    threshold('mem_util_threshold', 'mem_util_pct', ramp('mem_util_v', '{saturation_pct:Float64}', '100')),
+    anomalyOf('gpu_temp_c'),
+    anomalyOf('gpu_util_pct'),
+    anomalyOf('cpu_util_pct'),
+    anomalyOf('mem_util_pct'),
+  ],
+  storage: [
+    threshold(
+      'disk_lat_threshold',
+      'disk_write_latency_ms',
+      ramp('disk_lat_v', '{disk_latency_warn:Float64}', '{disk_latency_critical:Float64}'),
+    ),
+    threshold(
+      'disk_util_threshold',
+      'disk_util_pct',
+      ramp('disk_util_v', '{disk_util_saturation:Float64}', '100'),
+    ),
+    anomalyOf('disk_write_latency_ms'),
+    anomalyOf('disk_util_pct'),
+  ],
+  p2p: [
+    threshold(
+      'peers_threshold',
+      'peers',
+      `greatest(coalesce(if(peers_v = 0, 1, 0), 0), ${ramp('{min_peers:Float64} - peers_v', '0', '{min_peers:Float64}')})`,
+    ),
+    anomalyOf('peers'),
+  ],
+};
+
+/**
+ * Builds the single ClickHouse query behind the risk routes.
+ *
+ * 1. Source: `telemetry_5m` means per (node, metric, 5-minute bucket), as the
+ *    univariate core's `series = '<metric>:<node key>'`.
+ * 2. The univariate core scores every bucket in streaming fashion.
+ * 3. A pivot puts each node's metrics side by side per bucket; a block height
+ *    no higher than 15 minutes earlier marks the node as stalled.
+ * 4. The four detector formulas and the noisy-OR composite
+ *    `100·(1 − Π(1 − wᵢ·sᵢ))`.
+ *
+ * `mode: 'entity'` returns every bucket from `{trend_from}` for the nodes of
+ * one component; `mode: 'fleet'` returns the latest bucket of every node,
+ * riskiest first, `{limit}` rows.
+ *
+ * @internal
+ */
+export function buildRiskQuery(options: {
+  database: string;
+  mode: 'entity' | 'fleet';
+  core?: UnivariateCoreOptions;
+}): { sql: string; params: Record<string, unknown> } {
+  const { database, mode } = options;
+  const filter =
+    mode === 'entity'
+      ? `component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String}) AND `
+      : '';
+  const where = `${filter}metric IN {metrics:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}`;
+  const nodeKey = 'hex(sipHash64(component, cluster, namespace, node))';
+  const source = `SELECT concat(toString(metric), ':', ${nodeKey}) AS series,
+    toDateTime64(bucket, 3, 'UTC') AS ts, avgMerge(avg_value) AS value
+  FROM ${database}.telemetry_5m
+  WHERE ${where}
+  GROUP BY series, ts`;
+  const core = univariateScoreSql(source, options.core ?? DEFAULT_UNIVARIATE_CORE);
+
+  const pivot = Object.entries(DETECTOR_METRICS)
+    .flatMap(([metric, { col }]) => [
+      `anyIf(toNullable(value), m = '${metric}') AS ${col}_v`,
+      `anyIf(toNullable(baseline), m = '${metric}') AS ${col}_b`,
+      `anyIf(toNullable(score), m = '${metric}') AS ${col}_s`,
+    ])
+    .join(',\n    ');
+
+  const terms = Object.values(DETECTOR_TERMS)
+    .flat()
+    .map(term => `least(1, ${term.sql}) AS ${term.name}`)
+    .join(',\n      ');
+  const detectors = Object.entries(DETECTOR_TERMS)
+    .map(([name, list]) => `greatest(${list.map(t => t.name).join(', ')}) AS ${name}`)
+    .join(',\n    ');
+
+  const scored = `SELECT *,
+    ${detectors},
+    100 * (1 - (1 - {w_consensus:Float64} * consensus) * (1 - {w_hardware:Float64} * hardware)
+             * (1 - {w_storage:Float64} * storage) * (1 - {w_p2p:Float64} * p2p)) AS composite
+  FROM (
+   SELECT *,
+      ${terms}
+   FROM (
+    SELECT *,
+      coalesce(height_v <= max(height_v) OVER (PARTITION BY node_key ORDER BY ts_s
+        RANGE BETWEEN 900 PRECEDING AND 900 PRECEDING), false) AS stalled
+    FROM (
+      SELECT node_key, ts, toUInt32(toUnixTimestamp(ts)) AS ts_s,
+        ${pivot}
+      FROM (
+        SELECT substring(series, position(series, ':') + 1) AS node_key,
+          substring(series, 1, position(series, ':') - 1) AS m, ts, value, baseline, score
+        FROM (${core.sql})
+      )
+      GROUP BY node_key, ts
+    )
+   )
+  )`;
+
+  const names = `SELECT ${nodeKey} AS node_key, any(component) AS n_component, any(cluster) AS n_cluster,
+      any(namespace) AS n_namespace, any(node) AS n_node, max(bucket) AS last_bucket
+    FROM ${database}.telemetry_5m
+    WHERE ${where}
+    GROUP BY node_key`;
+
+  const selected =
+    mode === 'entity'
+      ? `SELECT * FROM (${scored}) WHERE ts >= {trend_from:DateTime64(3, 'UTC')}`
+      : `SELECT * FROM (${scored}) ORDER BY node_key, ts DESC LIMIT 1 BY node_key`;
+
+  const sql = `SELECT s.*, n.n_component AS component, n.n_cluster AS cluster, n.n_namespace AS namespace,
+    n.n_node AS node, toString(n.last_bucket) AS last_bucket, toString(s.ts) AS ts_text
+  FROM (${selected}) AS s
+  INNER JOIN (${names}) AS n ON s.node_key = n.node_key
+  ${mode === 'entity' ? 'ORDER BY node_key, ts' : 'ORDER BY composite DESC, node_key LIMIT {limit:UInt32}'}`;
+
+  return {
+    sql,
+    params: { ...core.params, metrics: Object.keys(DETECTOR_METRICS) },
+  };
+}
+
+/**
+ * Query parameters carrying the configured weights and thresholds.
+ *
+ * @internal
+ */
+export function riskConfigParams(config: RiskConfig): Record<string, unknown> {
+  const t = config.thresholds;
+  return {
+    w_consensus: config.weights.consensus,
+    w_hardware: config.weights.hardware,
+    w_storage: config.weights.storage,
+    w_p2p: config.weights.p2p,
+    anomaly_threshold: config.anomalyThreshold,
+    anomaly_weight: config.anomalyWeight,
+    max_block_lag: t.maxBlockLag,
+    min_peers: t.minPeers,
+    gpu_temp_warn: t.gpuTempWarnC,
+    gpu_temp_critical: t.gpuTempCriticalC,
+    saturation_pct: t.saturationPct,
+    disk_latency_warn: t.diskLatencyWarnMs,
+    disk_latency_critical: t.diskLatencyCriticalMs,
+    disk_util_saturation: t.diskUtilSaturationPct,
+  };
+}
