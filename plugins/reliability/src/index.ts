@@ -1,2 +1,6 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * Goldenpath entity cards: node health, risk score, drift, cost delta and DORA metrics.
+ *
+ * @packageDocumentation
+ */
+export { reliabilityPlugin } from './plugin';
