@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the backend (127.0.0.1:7007) and the frontend dev server (127.0.0.1:3000) with app-config.yaml,
+# loads the demo data once the backend is ready, and stops both on Ctrl-C.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .data
+export GOLDENPATH_DEV_TOKEN="${GOLDENPATH_DEV_TOKEN:-goldenpath-dev-token-0123456789abcdef}"
+
+setsid yarn start &
+app_pid=$!
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "==> stopping Goldenpath"
+  kill -TERM -- "-$app_pid" 2>/dev/null
+  wait "$app_pid" 2>/dev/null
+  exit 0
+}
+trap stop INT TERM EXIT
+
+echo "==> waiting for the backend on http://127.0.0.1:7007"
+for _ in $(seq 1 300); do
+  if curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness 2>/dev/null; then break; fi
+  kill -0 "$app_pid" 2>/dev/null || { echo "make: the backend exited during start-up (see the log above)" >&2; exit 1; }
+  sleep 1
+done
+if [ -f examples/loaders/load-demo.ts ]; then
+  echo "==> loading demo data (examples/loaders/load-demo.ts)"
+  node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/loaders/load-demo.ts \
+    --backend http://127.0.0.1:7007 --token "$GOLDENPATH_DEV_TOKEN" || echo "warning: demo data loading failed (see above); the app keeps running" >&2
+fi
+echo "==> Goldenpath is up: open http://localhost:3000 and click Enter (guest). Ctrl-C stops it."
+wait "$app_pid"
