@@ -1,2 +1,11 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * Goldenpath scaffolder actions: signed GitHub Actions pipelines, Kyverno policies, the
+ * validator operator's manifests, manifest validation and local publishing.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleGoldenPath as default } from './module';
+export * from './actions';
+export * from './validation';
+export { resolveWorkspacePath, writeGeneratedFiles } from './lib/workspace';
+export type { GeneratedFile } from './lib/workspace';

@@ -1,0 +1,8 @@
+export * from './ManifestValidator';
+export { validateWithSchema, formatValidationErrors } from './strict';
+export type { SchemaViolation } from './strict';
+export { validateWorkflow } from './workflowValidator';
+export { validateCatalogEntity, isCatalogEntityDocument } from './catalogValidator';
+export { readManifestFiles } from './workspaceFiles';
+export { ModelRegistry } from './modelRegistry';
+export type { CompiledValidateFunction } from './modelRegistry';
