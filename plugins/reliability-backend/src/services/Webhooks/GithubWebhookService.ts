@@ -1,11 +1,14 @@
 import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { verify } from '@octokit/webhooks-methods';
-import { mapClickHouseError } from '../ClickHouseStore';
+import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
 import {
   DeliveryEvent,
   FirstCommitResolver,
@@ -307,3 +310,23 @@ function toRow(e: DeliveryEvent) {
     is_rollback: e.isRollback ? 1 : 0,
   };
 }
+
+/**
+ * Service ref of {@link GithubWebhookService}, reading `reliability.github.webhookSecrets` and
+ * storing into the plugin's ClickHouse store.
+ * @public
+ */
+export const githubWebhookServiceRef = createServiceRef<GithubWebhookService>({
+  id: 'reliability.github-webhooks',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        store: clickHouseStoreServiceRef,
+      },
+      factory: ({ config, logger, store }) =>
+        GithubWebhookService.create({ target: store, config, logger }),
+    }),
+});

@@ -73,11 +73,11 @@ function isBot(user: Pick<User, 'type' | 'login'> | null | undefined): boolean {
   return user.type === 'Bot' || /\[bot\]$/i.test(user.login);
 }
 
-function isoUtc(value: string | number | null | undefined, field: string): string {
-  const ms =
-    typeof value === 'number'
-      ? value * (value < 1e12 ? 1000 : 1)
-      : Date.parse(value ?? '');
+function isoUtc(value: unknown, field: string): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${field} must be an ISO-8601 timestamp string, got ${typeof value}`);
+  }
+  const ms = Date.parse(value);
   if (!Number.isFinite(ms)) {
     throw new TypeError(`${field} is not a valid timestamp: ${String(value)}`);
   }

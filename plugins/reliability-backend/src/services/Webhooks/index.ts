@@ -1,0 +1,19 @@
+export {
+  GithubWebhookService,
+  githubWebhookServiceRef,
+} from './GithubWebhookService';
+export type {
+  DeliveryStoreTarget,
+  GithubWebhookDelivery,
+  WebhookReceipt,
+} from './GithubWebhookService';
+export {
+  HANDLED_GITHUB_EVENTS,
+  INCIDENT_LABEL,
+  normalizeGithubEvent,
+} from './normalizeGithubEvent';
+export type {
+  DeliveryEvent,
+  DeliveryEventKind,
+  FirstCommitResolver,
+} from './normalizeGithubEvent';
