@@ -1,0 +1,115 @@
+/*
+ * Replays NAB series as telemetry of the example validator nodes through
+ * POST /api/reliability/telemetry, so the risk card shows real anomalies on
+ * first start.
+ *
+ *   node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs \
+ *     examples/loaders/load-demo-telemetry.ts --backend http://127.0.0.1:7007 --token <token>
+ *
+ * Options: --components validator-alpha[,…] (default validator-alpha), --nodes 2,
+ * --cluster local, --namespace validators, --data examples/data/nab, --force.
+ *
+ * Idempotent: it first reads the fleet ranking; nodes with telemetry from the last
+ * 10 minutes are left alone, nodes seen in the last 48 hours are topped up from
+ * where they stopped, others get 48 hours ending now. Every batch is deterministic,
+ * so a retried batch is dropped by the insert deduplication token.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TelemetryMetric } from '@goldenpath/plugin-reliability-common';
+import {
+  buildRows,
+  DemoNode,
+  HISTORY_MS,
+  NabSeries,
+  readNabSeries,
+  REPLAYS,
+  STEP_MS,
+} from './demoTelemetry';
+
+const FRESH_MS = 10 * 60_000;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      backend: { type: 'string', default: 'http://127.0.0.1:7007' },
+      token: { type: 'string' },
+      components: { type: 'string', default: 'validator-alpha' },
+      nodes: { type: 'string', default: '2' },
+      cluster: { type: 'string', default: 'local' },
+      namespace: { type: 'string', default: 'validators' },
+      data: { type: 'string', default: resolve(__dirname, '../data/nab') },
+      force: { type: 'boolean', default: false },
+    },
+  });
+  const token = values.token ?? process.env.RELIABILITY_TOKEN;
+  if (!token) {
+    throw new Error('--token (or RELIABILITY_TOKEN) is required: a backend.auth.externalAccess static token');
+  }
+  const nodesPerComponent = Number(values.nodes);
+  if (!Number.isInteger(nodesPerComponent) || nodesPerComponent < 1 || nodesPerComponent > 20) {
+    throw new Error('--nodes must be an integer between 1 and 20');
+  }
+  const base = `${values.backend.replace(/\/$/, '')}/api/reliability`;
+  const headers = { Authorization: `Bearer ${token}` };
+
+  const series = new Map<TelemetryMetric, NabSeries>();
+  for (const spec of REPLAYS) series.set(spec.metric, readNabSeries(values.data, spec.file));
+
+  const lastSeen = new Map<string, number>();
+  if (!values.force) {
+    const res = await fetch(`${base}/risk?limit=1000`, { headers });
+    if (!res.ok) {
+      throw new Error(`GET ${base}/risk answered ${res.status}: ${await res.text()}`);
+    }
+    const body = (await res.json()) as {
+      nodes: Array<{ cluster: string; namespace: string; node: string; lastSeen: string }>;
+    };
+    for (const n of body.nodes) {
+      lastSeen.set(`${n.cluster}/${n.namespace}/${n.node}`, Date.parse(n.lastSeen));
+    }
+  }
+
+  const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+  let total = 0;
+  for (const component of values.components.split(',').map(c => c.trim()).filter(Boolean)) {
+    for (let i = 0; i < nodesPerComponent; i++) {
+      const node: DemoNode = {
+        cluster: values.cluster,
+        namespace: values.namespace,
+        component,
+        node: `${component}-${i}`,
+        mode: i === 0 ? 'anomaly' : 'calm',
+      };
+      const seen = lastSeen.get(`${node.cluster}/${node.namespace}/${node.node}`);
+      let range: { from: number; to: number; anchorEnd: number };
+      if (seen !== undefined && now - seen <= FRESH_MS) {
+        console.log(`${node.node}: telemetry is fresh (last ${new Date(seen).toISOString()}), nothing to do`);
+        continue;
+      } else if (seen !== undefined && now - seen < HISTORY_MS) {
+        range = { from: seen, to: now, anchorEnd: seen };
+      } else {
+        range = { from: now - HISTORY_MS, to: now, anchorEnd: now };
+      }
+      const rows = buildRows(node, series, range);
+      const res = await fetch(`${base}/telemetry`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/x-ndjson' },
+        body: rows.map(r => JSON.stringify(r)).join('\n'),
+      });
+      if (!res.ok) {
+        throw new Error(`POST ${base}/telemetry answered ${res.status}: ${await res.text()}`);
+      }
+      total += rows.length;
+      console.log(
+        `${node.node}: wrote ${rows.length} rows (${node.mode}) from ${new Date(range.from + STEP_MS).toISOString()} to ${new Date(range.to).toISOString()}`,
+      );
+    }
+  }
+  console.log(`Done: ${total} rows`);
+}
+
+main().catch(error => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
