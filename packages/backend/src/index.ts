@@ -1,9 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The Goldenpath backend: Backstage core plugins plus the Goldenpath suite
+ * (scaffolder actions module and the reliability plugin).
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -19,6 +16,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Goldenpath scaffolder actions: goldenpath:pipelines/policies/operator:generate, manifests:validate, publish:local
+backend.add(import('@goldenpath/plugin-scaffolder-backend-module-golden-path'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -65,6 +64,9 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+
+// Goldenpath reliability: telemetry, risk, DORA, cost, drift and live node health under /api/reliability
+backend.add(import('@goldenpath/plugin-reliability-backend'));
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
