@@ -123,6 +123,8 @@ export class NodeHealthService {
   > & { signalMaxWaitMs: number };
   readonly #now: () => Date;
   readonly #subscriptions = new Map<string, Subscription>();
+  readonly #subscriptionsByKubeId = new Map<string, Set<Subscription>>();
+  readonly #customSelectorSubscriptions = new Set<Subscription>();
   #watchdog: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -350,6 +352,7 @@ export class NodeHealthService {
       if (sub.expiresAt < now) {
         clearTimeout(sub.timer);
         this.#subscriptions.delete(ref);
+        this.#unindexSubscription(sub);
       }
     }
   }
@@ -360,6 +363,8 @@ export class NodeHealthService {
     clearInterval(this.#watchdog);
     for (const sub of this.#subscriptions.values()) clearTimeout(sub.timer);
     this.#subscriptions.clear();
+    this.#subscriptionsByKubeId.clear();
+    this.#customSelectorSubscriptions.clear();
     await Promise.all(
       this.#clusters.flatMap(c => [...c.informers.values()].map(i => i.stop())),
     );
@@ -439,11 +444,15 @@ export class NodeHealthService {
       ).filter((e): e is HealthError => e !== undefined);
       errors.push(...clusterErrors);
 
-      const entityPods = (get('pods').list() as V1Pod[]).filter(p =>
+      const candidates = (k: WatchedKind) =>
+        selector.kubernetesId
+          ? get(k).listByKubernetesId(selector.kubernetesId)
+          : get(k).list();
+      const entityPods = (candidates('pods') as V1Pod[]).filter(p =>
         selector.matches(p),
       );
       const entityVns = (
-        get('validatornodes').list() as unknown as ValidatorNode[]
+        candidates('validatornodes') as unknown as ValidatorNode[]
       ).filter(v => selector.matches(v));
       const nodeNames = new Set(
         entityPods.map(p => p.spec?.nodeName).filter((n): n is string => !!n),
@@ -587,11 +596,35 @@ export class NodeHealthService {
     if (!sub) {
       sub = { entityRef, entity, selector, nodeNames: new Map(), expiresAt };
       this.#subscriptions.set(entityRef, sub);
+    } else {
+      this.#unindexSubscription(sub);
     }
     sub.entity = entity;
     sub.selector = selector;
     sub.expiresAt = expiresAt;
+    const id = selector.kubernetesId;
+    if (id) {
+      let set = this.#subscriptionsByKubeId.get(id);
+      if (!set) {
+        set = new Set();
+        this.#subscriptionsByKubeId.set(id, set);
+      }
+      set.add(sub);
+    } else {
+      this.#customSelectorSubscriptions.add(sub);
+    }
     return sub;
+  }
+
+  #unindexSubscription(sub: Subscription) {
+    const id = sub.selector.kubernetesId;
+    if (id) {
+      const set = this.#subscriptionsByKubeId.get(id);
+      set?.delete(sub);
+      if (set?.size === 0) this.#subscriptionsByKubeId.delete(id);
+    } else {
+      this.#customSelectorSubscriptions.delete(sub);
+    }
   }
 
   #onChange(
@@ -601,17 +634,24 @@ export class NodeHealthService {
     verb: string,
   ) {
     if (kind === 'applications' || !this.#signals) return;
-    for (const sub of this.#subscriptions.values()) {
-      let affected: boolean;
-      if (verb === 'resync' || !obj) {
-        affected = true;
-      } else if (kind === 'nodes') {
-        affected =
-          sub.nodeNames.get(cluster)?.has(obj.metadata?.name ?? '') ?? false;
-      } else {
-        affected = sub.selector.matches(obj as any);
+    if (verb === 'resync' || !obj) {
+      for (const sub of this.#subscriptions.values()) this.#markDirty(sub);
+      return;
+    }
+    if (kind === 'nodes') {
+      const nodeName = obj.metadata?.name ?? '';
+      for (const sub of this.#subscriptions.values()) {
+        if (sub.nodeNames.get(cluster)?.has(nodeName)) this.#markDirty(sub);
       }
-      if (affected) this.#markDirty(sub);
+      return;
+    }
+    const id = obj.metadata?.labels?.['backstage.io/kubernetes-id'];
+    const candidates = id ? this.#subscriptionsByKubeId.get(id) ?? [] : [];
+    for (const sub of candidates) {
+      if (sub.selector.matches(obj as any)) this.#markDirty(sub);
+    }
+    for (const sub of this.#customSelectorSubscriptions) {
+      if (sub.selector.matches(obj as any)) this.#markDirty(sub);
     }
   }
 

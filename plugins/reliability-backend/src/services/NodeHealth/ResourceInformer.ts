@@ -19,6 +19,8 @@ import {
   NodeHealthTimeoutError,
 } from './errors';
 
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+
 /**
  * Resource kinds watched per cluster.
  * @public
@@ -120,6 +122,8 @@ export class ResourceInformer {
   #backoff: number;
   #restarts = 0;
   #expired = 0;
+  readonly #index = new Map<string, Map<string, KubernetesObject>>();
+  readonly #indexKeys = new Map<string, string>();
 
   constructor(options: ResourceInformerOptions) {
     this.cluster = options.cluster;
@@ -179,6 +183,42 @@ export class ResourceInformer {
   }
 
   /**
+   * Objects labelled `backstage.io/kubernetes-id=<id>`, from an index kept in
+   * step with the cache, so an entity page does not scan every pod.
+   */
+  listByKubernetesId(id: string): KubernetesObject[] {
+    return [...(this.#index.get(id)?.values() ?? [])];
+  }
+
+  #indexPut(obj: KubernetesObject) {
+    const key = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const id = obj.metadata?.labels?.[KUBERNETES_ID_LABEL];
+    const old = this.#indexKeys.get(key);
+    if (old !== undefined && old !== id) this.#index.get(old)?.delete(key);
+    if (id === undefined) {
+      this.#indexKeys.delete(key);
+      return;
+    }
+    let bucket = this.#index.get(id);
+    if (!bucket) {
+      bucket = new Map();
+      this.#index.set(id, bucket);
+    }
+    bucket.set(key, obj);
+    this.#indexKeys.set(key, id);
+  }
+
+  #indexDelete(obj: KubernetesObject) {
+    const key = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const id = this.#indexKeys.get(key);
+    if (id === undefined) return;
+    this.#indexKeys.delete(key);
+    const bucket = this.#index.get(id);
+    bucket?.delete(key);
+    if (bucket?.size === 0) this.#index.delete(id);
+  }
+
+  /**
    * One watchdog pass: restarts the informer when it is in error and its
    * backoff elapsed, or when it has been silent for longer than `silenceMs`.
    *
@@ -222,6 +262,8 @@ export class ResourceInformer {
     const current = this.#current;
     this.#current = undefined;
     this.#startPromise = undefined;
+    this.#index.clear();
+    this.#indexKeys.clear();
     await current?.stop();
   }
 
@@ -265,7 +307,10 @@ export class ResourceInformer {
       (verb: 'add' | 'update' | 'delete') => (obj: KubernetesObject) => {
         if (!isCurrent()) return;
         touch();
-        if (this.#current === lw) onChange(kind, obj, verb);
+        if (this.#current !== lw) return;
+        if (verb === 'delete') this.#indexDelete(obj);
+        else this.#indexPut(obj);
+        onChange(kind, obj, verb);
       };
     lw.on('add', forward('add'));
     lw.on('update', forward('update'));
@@ -285,6 +330,9 @@ export class ResourceInformer {
         }
         const previous = this.#current;
         this.#current = lw;
+        this.#index.clear();
+        this.#indexKeys.clear();
+        for (const obj of lw.list()) this.#indexPut(obj);
         this.#state = 'synced';
         this.#lastSyncedAt = this.#now();
         this.#lastActivity = this.#now();

@@ -13,6 +13,8 @@ export interface EntitySelector {
   /** Label selector text, e.g. `backstage.io/kubernetes-id=validator-alpha`. */
   labelSelector: string;
   namespace?: string;
+  /** Set when the selector is exactly `backstage.io/kubernetes-id=<id>` (index lookups). */
+  kubernetesId?: string;
   matches(object: {
     metadata?: { namespace?: string; labels?: Record<string, string> };
   }): boolean;
@@ -40,6 +42,7 @@ export function entitySelector(entity: Entity): EntitySelector | undefined {
   return {
     labelSelector,
     namespace,
+    kubernetesId: custom ? undefined : id,
     matches: object =>
       (!namespace || object.metadata?.namespace === namespace) &&
       labels(object.metadata?.labels),
