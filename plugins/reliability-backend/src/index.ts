@@ -12,6 +12,7 @@ export type { RouterOptions } from './router';
 export {
   ClickHouseStore,
   clickHouseStoreServiceRef,
+  createEmbeddedClickHouseClient,
   mapClickHouseError,
   migrations,
 } from './services/ClickHouseStore';

@@ -11,6 +11,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { entityRiskResponseSchema } from '@goldenpath/plugin-reliability-common';
 import { reliabilityPlugin } from './plugin';
 
+// The embedded engine shares two cores with the rest of the suite.
+jest.setTimeout(60_000);
+
 describe('reliabilityPlugin', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reliability-plugin-'));
 

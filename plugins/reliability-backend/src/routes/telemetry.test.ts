@@ -23,6 +23,9 @@ const row = (i: number, component: string) => ({
   value: i,
 });
 
+// The embedded engine shares two cores with the rest of the suite.
+jest.setTimeout(60_000);
+
 describe('createTelemetryRoutes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reliability-telemetry-route-'));
   let store: ClickHouseStore;

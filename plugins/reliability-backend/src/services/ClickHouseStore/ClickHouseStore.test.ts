@@ -9,6 +9,9 @@ import { ClickHouseStore } from './ClickHouseStore';
 import { mapClickHouseError } from './errors';
 import { migrations, Migration } from './migrations';
 
+// The embedded engine shares two cores with the rest of the suite.
+jest.setTimeout(60_000);
+
 describe('ClickHouseStore', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reliability-store-'));
   const logger = mockServices.logger.mock();

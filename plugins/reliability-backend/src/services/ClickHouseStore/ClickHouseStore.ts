@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   coreServices,
   createServiceFactory,
@@ -18,6 +19,7 @@ import {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MIGRATION_NAME = /^[a-z0-9_]+$/;
+const SETTING_VALUE = /^[A-Za-z0-9._:-]*$/;
 
 /** Default `reliability.clickhouse.embedded.path`, relative to the backend's working directory. */
 export const DEFAULT_EMBEDDED_PATH = '.data/clickhouse';
@@ -60,6 +62,7 @@ export class ClickHouseStore {
   readonly cluster: string | undefined;
   readonly #logger: LoggerService;
   readonly #migrations: Migration[];
+  readonly #embedded: EmbeddedConnection | undefined;
   #closed = false;
 
   /**
@@ -79,9 +82,8 @@ export class ClickHouseStore {
     const database = cfg?.getOptionalString('database') ?? DEFAULT_DATABASE;
     const cluster = cfg?.getOptionalString('cluster');
     const url = cfg?.getOptionalString('url');
-    let client: ClickHouseClient;
     if (url) {
-      client = createClient({
+      const client = createClient({
         url,
         username: cfg?.getOptionalString('username'),
         password: cfg?.getOptionalString('password'),
@@ -93,17 +95,19 @@ export class ClickHouseStore {
         database,
         cluster,
       });
-    } else {
-      const path = resolvePath(
-        cfg?.getOptionalString('embedded.path') ?? DEFAULT_EMBEDDED_PATH,
-      );
-      client = createEmbeddedClickHouseClient(path);
-      logger.info('Using embedded ClickHouse engine (chdb)', {
-        path,
-        database,
-      });
+      return new ClickHouseStore({ client, database, cluster, logger });
     }
-    return new ClickHouseStore({ client, database, cluster, logger });
+    const path = resolvePath(
+      cfg?.getOptionalString('embedded.path') ?? DEFAULT_EMBEDDED_PATH,
+    );
+    const embedded = createEmbeddedConnection(path);
+    logger.info('Using embedded ClickHouse engine (chdb)', { path, database });
+    return new ClickHouseStore({
+      client: clientOn(embedded),
+      database,
+      logger,
+      embedded,
+    });
   }
 
   /**
@@ -116,11 +120,13 @@ export class ClickHouseStore {
     logger: LoggerService;
     migrations?: Migration[];
   }): ClickHouseStore {
+    const embedded = createEmbeddedConnection(options.path);
     return new ClickHouseStore({
-      client: createEmbeddedClickHouseClient(options.path),
+      client: clientOn(embedded),
       database: options.database ?? DEFAULT_DATABASE,
       logger: options.logger,
       migrations: options.migrations,
+      embedded,
     });
   }
 
@@ -134,7 +140,9 @@ export class ClickHouseStore {
     return new ClickHouseStore(options);
   }
 
-  private constructor(options: ClickHouseStoreClientOptions) {
+  private constructor(
+    options: ClickHouseStoreClientOptions & { embedded?: EmbeddedConnection },
+  ) {
     if (!IDENTIFIER.test(options.database)) {
       throw new Error(
         `Invalid reliability.clickhouse.database '${options.database}': expected a plain identifier [A-Za-z_][A-Za-z0-9_]*`,
@@ -150,6 +158,61 @@ export class ClickHouseStore {
     this.cluster = options.cluster;
     this.#logger = options.logger;
     this.#migrations = checkMigrations(options.migrations ?? allMigrations);
+    this.#embedded = options.embedded;
+  }
+
+  /**
+   * Inserts a pre-serialised body (`TabSeparated` or `JSONEachRow`) into a
+   * table of the plugin's database with per-insert settings. On the embedded
+   * engine the bytes go straight to its parser (no SQL text round trip);
+   * on a server they are streamed with the settings in the INSERT's own
+   * `SETTINGS` clause.
+   *
+   * @param options.table - table name inside `database`, a plain identifier
+   * @param options.columns - column names, plain identifiers
+   * @param options.settings - setting name → number or `[A-Za-z0-9._:-]*` string; scoped to this insert
+   * @throws Error for a bad identifier or setting value; ClickHouse errors as thrown by the client
+   */
+  async insertRaw(options: {
+    table: string;
+    columns: string[];
+    format: 'TabSeparated' | 'JSONEachRow';
+    body: string;
+    settings?: Record<string, string | number>;
+  }): Promise<void> {
+    const { table, columns, format, body } = options;
+    const settings = options.settings ?? {};
+    for (const name of [table, ...columns, ...Object.keys(settings)]) {
+      if (!IDENTIFIER.test(name)) {
+        throw new Error(`Invalid identifier '${name}'`);
+      }
+    }
+    for (const [name, value] of Object.entries(settings)) {
+      if (typeof value === 'string' && !SETTING_VALUE.test(value)) {
+        throw new Error(`Invalid value for setting ${name}`);
+      }
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new Error(`Invalid value for setting ${name}`);
+      }
+    }
+    if (this.#embedded) {
+      await this.#embedded.chdb.rawInsert({
+        table: `${this.database}.${table}`,
+        columns,
+        format,
+        values: Buffer.from(body),
+        settings,
+      });
+      return;
+    }
+    const clause = Object.entries(settings)
+      .map(([k, v]) => `${k} = ${typeof v === 'number' ? v : `'${v}'`}`)
+      .join(', ');
+    const result = await this.client.exec({
+      query: `INSERT INTO ${this.database}.${table} (${columns.join(', ')})${clause ? ` SETTINGS ${clause}` : ''} FORMAT ${format}`,
+      values: Readable.from([body]),
+    });
+    result.stream.resume();
   }
 
   /** The context handed to each migration's `up`. */
@@ -238,6 +301,26 @@ ORDER BY version`,
   }
 }
 
+type EmbeddedConnection = import('chdb/connection').ChdbConnection;
+
+function createEmbeddedConnection(path: string): EmbeddedConnection {
+  mkdirSync(path, { recursive: true });
+  // Loaded lazily: the native engine is large and unused with a server.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+  return createChdbConnection({ path });
+}
+
+function clientOn(connection: EmbeddedConnection): ClickHouseClient {
+  // chdb types its connection against @clickhouse/client-common, which the
+  // client now bundles as its own copy; the runtime contract is the same.
+  return createClient({
+    connection: connection as unknown as NonNullable<
+      Parameters<typeof createClient>[0]
+    >['connection'],
+  });
+}
+
 /**
  * A `@clickhouse/client` client on the embedded chdb engine with its data in
  * `path` (created if missing). Only one path per process can be open.
@@ -245,16 +328,7 @@ ORDER BY version`,
  * @public
  */
 export function createEmbeddedClickHouseClient(path: string): ClickHouseClient {
-  mkdirSync(path, { recursive: true });
-  // Loaded lazily: the native engine is large and unused with a server.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
-  // chdb types its connection against @clickhouse/client-common, which the
-  // client now bundles as its own copy; the runtime contract is the same.
-  const connection = createChdbConnection({ path }) as unknown as NonNullable<
-    Parameters<typeof createClient>[0]
-  >['connection'];
-  return createClient({ connection });
+  return clientOn(createEmbeddedConnection(path));
 }
 
 function checkMigrations(list: Migration[]): Migration[] {

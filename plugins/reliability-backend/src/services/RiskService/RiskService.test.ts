@@ -87,6 +87,9 @@ function series(
   return rows;
 }
 
+// The embedded engine shares two cores with the rest of the suite.
+jest.setTimeout(60_000);
+
 describe('RiskService', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reliability-risk-'));
   const logger = mockServices.logger.mock();

@@ -17,6 +17,9 @@ const HOSTILE = [
   'line\nbreak',
 ];
 
+// The embedded engine shares two cores with the rest of the suite.
+jest.setTimeout(60_000);
+
 describe('TelemetryWriter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reliability-telemetry-writer-'));
   let store: ClickHouseStore;

@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type { ClickHouseClient } from '@clickhouse/client';
 import {
   TelemetryRow,
   telemetryRowSchema,
 } from '@goldenpath/plugin-reliability-common';
 import { z } from 'zod';
 import {
+  ClickHouseStore,
   clickHouseStoreServiceRef,
   mapClickHouseError,
 } from '../ClickHouseStore';
+
+const COLUMNS = ['ts', 'cluster', 'namespace', 'node', 'component', 'metric', 'value'];
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 const DEFAULT_CHUNK_ROWS = 50_000;
@@ -37,7 +38,7 @@ export interface TelemetryWriteResult {
  * both produce the same rows.
  *
  * A batch is split into chunks of at most `chunkRows` rows; each chunk is one
- * `INSERT … FORMAT JSONEachRow` with `insert_deduplication_token =
+ * `INSERT … FORMAT TabSeparated` with `insert_deduplication_token =
  * <token>.<chunk index>`, where the token is the caller's idempotency key or
  * the SHA-256 of the whole serialized batch. Retrying the same batch (same key
  * or same content) therefore stores nothing new.
@@ -45,30 +46,28 @@ export interface TelemetryWriteResult {
  * @public
  */
 export class TelemetryWriter {
-  readonly #client: ClickHouseClient;
-  readonly #table: string;
+  readonly #store: Pick<ClickHouseStore, 'insertRaw'>;
   readonly #chunkRows: number;
 
   /**
-   * @param options.store - the plugin's ClickHouse store (or any `{ client, database }`)
+   * @param options.store - the plugin's ClickHouse store
    * @param options.chunkRows - rows per INSERT, default 50000
    */
   static create(options: {
-    store: { client: ClickHouseClient; database: string };
+    store: Pick<ClickHouseStore, 'insertRaw'>;
     chunkRows?: number;
   }): TelemetryWriter {
     return new TelemetryWriter(options.store, options.chunkRows);
   }
 
   private constructor(
-    store: { client: ClickHouseClient; database: string },
+    store: Pick<ClickHouseStore, 'insertRaw'>,
     chunkRows = DEFAULT_CHUNK_ROWS,
   ) {
     if (!Number.isInteger(chunkRows) || chunkRows < 1) {
       throw new TypeError(`chunkRows must be a positive integer, got ${chunkRows}`);
     }
-    this.#client = store.client;
-    this.#table = `${store.database}.telemetry`;
+    this.#store = store;
     this.#chunkRows = chunkRows;
   }
 
@@ -103,14 +102,18 @@ export class TelemetryWriter {
     const token = options.deduplicationToken ?? hashChunks(chunks);
     try {
       for (let i = 0; i < chunks.length; i++) {
-        const result = await this.#client.exec({
-          // The token matches TOKEN, so it cannot leave the string literal.
-          // Query-level SETTINGS (not clickhouse_settings) because the embedded
-          // engine applies those as session-wide SET, leaking into later inserts.
-          query: `INSERT INTO ${this.#table} (ts, cluster, namespace, node, component, metric, value) SETTINGS insert_deduplication_token = '${token}.${i}', deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT JSONEachRow`,
-          values: Readable.from([chunks[i]]),
+        // Per-insert settings, never clickhouse_settings: the embedded engine
+        // applies those as a session-wide SET that leaks into later inserts.
+        await this.#store.insertRaw({
+          table: 'telemetry',
+          columns: COLUMNS,
+          format: 'TabSeparated',
+          body: chunks[i],
+          settings: {
+            insert_deduplication_token: `${token}.${i}`,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+          },
         });
-        result.stream.resume();
       }
     } catch (error) {
       throw mapClickHouseError(error);
@@ -125,21 +128,33 @@ function hashChunks(chunks: string[]): string {
   return hash.digest('hex');
 }
 
-/** `YYYY-MM-DD hh:mm:ss.sss` in UTC, the text form of DateTime64(3, 'UTC'). */
+/** Unix seconds with milliseconds (`1763719200.123`), a text form DateTime64(3) parses. */
 function formatTs(ts: string | number): string {
   const ms = typeof ts === 'number' ? ts : Date.parse(ts);
-  if (!Number.isFinite(ms)) {
+  if (!Number.isFinite(ms) || ms < 0) {
     throw new InputError(`Invalid timestamp '${ts}'`);
   }
-  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+  const rest = ms % 1000;
+  return `${(ms - rest) / 1000}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+
+/** TabSeparated escaping of a String field. */
+function esc(value: string): string {
+  if (!SPECIAL.test(value)) return value;
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }
 
 function serializeRows(rows: readonly TelemetryRow[], start: number, end: number): string {
   const lines = new Array<string>(end - start);
   for (let i = start; i < end; i++) {
     const r = rows[i];
-    lines[i - start] =
-      `{"ts":"${formatTs(r.ts)}","cluster":${JSON.stringify(r.cluster)},"namespace":${JSON.stringify(r.namespace)},"node":${JSON.stringify(r.node)},"component":${JSON.stringify(r.component)},"metric":${JSON.stringify(r.metric)},"value":${r.value}}`;
+    lines[i - start] = `${formatTs(r.ts)}\t${esc(r.cluster)}\t${esc(r.namespace)}\t${esc(r.node)}\t${esc(r.component)}\t${esc(r.metric)}\t${r.value}`;
   }
   return lines.join('\n');
 }
