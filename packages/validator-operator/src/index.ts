@@ -1,2 +1,21 @@
-/** Placeholder entry point; filled in by its issue. @packageDocumentation */
-export {};
+/**
+ * The Goldenpath validator operator: reconciles `ValidatorNode` resources
+ * (`validators.goldenpath.dev/v1alpha1`) into a hardened StatefulSet and headless
+ * Service, probes the Substrate node over JSON-RPC, writes telemetry to ClickHouse,
+ * reads the composite risk and recovers; plus the preview-environment reaper and the
+ * validating admission webhook.
+ *
+ * @packageDocumentation
+ */
+export * from './controller/WorkQueue';
+export * from './controller/LeaderElector';
+export * from './controller/ValidatorNodeController';
+export * from './kube/KubeGateway';
+export * from './reconcile/stateMachine';
+export * from './reconcile/desired';
+export * from './probe/SubstrateProbe';
+export * from './recovery/RecoveryExecutor';
+export * from './risk/RiskReader';
+export * from './telemetry/TelemetrySink';
+export * from './metrics';
+export * from './logger';
