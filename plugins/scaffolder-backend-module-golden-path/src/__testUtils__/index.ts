@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,7 @@ export function listFiles(dir: string): string[] {
  */
 export function validateActionInput(action: TemplateAction<any, any, any>, input: unknown): string[] {
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true });
+  addFormats(ajv);
   const validate = ajv.compile(action.schema?.input as object);
   if (validate(input)) return [];
   return (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`);

@@ -55,7 +55,7 @@ export function createOperatorGenerateAction() {
             .describe('The ValidatorNode to create for the service; omit to ship only the operator.'),
         targetPath: z => z.string().default('.').describe('Workspace folder to write into.'),
         outputDir: z =>
-          z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/).default('deploy/operator').describe('Folder for the manifests.'),
+          z.string().regex(/^(?!(.*\/)?\.\.(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'expected a relative folder without ..').default('deploy/operator').describe('Folder for the manifests.'),
       },
       output: {
         files: z => z.array(z.string()).describe('Written files, relative to the workspace.'),

@@ -8,6 +8,8 @@ const WORKFLOW_NAMES = Object.keys(WORKFLOW_GENERATORS) as [WorkflowName, ...Wor
 /** Safe for YAML plain scalars and double-quoted shell words: no quotes, `$`, backticks, newlines. */
 const SAFE_TEXT = /^[A-Za-z0-9 _.,:/@=+%-]+$/;
 const NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
+/** A relative folder: path segments of safe characters, none of them `..`. */
+const REL_DIR = /^(?!(.*\/)?\.\.(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Creates `goldenpath:pipelines:generate`: writes the selected GitHub Actions workflows into
@@ -57,7 +59,7 @@ export function createPipelinesGenerateAction() {
           z.string().regex(SAFE_TEXT).default('yarn install --immutable').describe('Dependency install command.'),
         testCommand: z => z.string().regex(SAFE_TEXT).default('yarn test').describe('Test command.'),
         terraformDir: z =>
-          z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/).refine(p => !p.split('/').includes('..'), 'must not contain ..').default('infra').describe('Terraform root module folder.'),
+          z.string().regex(REL_DIR, 'expected a relative folder without ..').default('infra').describe('Terraform root module folder.'),
         environments: z =>
           z.array(z.string().regex(NAME)).min(1).default(['dev', 'staging', 'prod']).describe('Terraform environments (var file environments/<env>.tfvars).'),
         requiredTags: z =>
@@ -67,8 +69,8 @@ export function createPipelinesGenerateAction() {
         owner: z => z.string().regex(/^[A-Za-z0-9_.:/-]+$/).describe('Owner (group ref) for preview namespaces.'),
         costCenter: z => z.string().regex(/^[A-Za-z0-9_.-]+$/).describe('Cost center of preview namespaces.'),
         previewTtl: z => z.string().regex(/^[0-9]+[hd]$/).default('72h').describe('Preview namespace TTL, e.g. 72h.'),
-        manifestsDir: z => z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/).default('deploy').describe('Kubernetes manifests folder.'),
-        policiesDir: z => z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/).default('kyverno').describe('Kyverno policies folder.'),
+        manifestsDir: z => z.string().regex(REL_DIR, 'expected a relative folder without ..').default('deploy').describe('Kubernetes manifests folder.'),
+        policiesDir: z => z.string().regex(REL_DIR, 'expected a relative folder without ..').default('kyverno').describe('Kyverno policies folder.'),
         e2eCommand: z => z.string().regex(SAFE_TEXT).default('npx playwright test').describe('E2E command (gets --shard and --grep-invert).'),
         e2eShards: z => z.number().int().min(1).max(20).default(3).describe('Number of e2e shards.'),
         targetPath: z => z.string().default('.').describe('Workspace folder to write into.'),

@@ -1,10 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
 import { writeGeneratedFiles } from '../../lib/workspace';
 import { generatePolicyFiles, SYSTEM_NAMESPACES } from './policies';
 import { examples } from './generate.examples';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const REL_DIR = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+const REL_DIR = /^(?!(.*\/)?\.\.(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Creates `goldenpath:policies:generate`: writes Kyverno `ClusterPolicy` files (`kyverno.io/v1`)
@@ -42,7 +43,7 @@ export function createPoliciesGenerateAction() {
           z
             .array(
               z.object({
-                name: z.string().regex(DNS_LABEL).refine(n => !SYSTEM_NAMESPACES.includes(n), 'must not be a system namespace'),
+                name: z.string().regex(DNS_LABEL).describe('Namespace name (not a system namespace).'),
                 podSecurity: z.enum(['restricted', 'baseline', 'privileged']).default('restricted'),
               }),
             )
@@ -59,6 +60,11 @@ export function createPoliciesGenerateAction() {
     },
     async handler(ctx) {
       const i = ctx.input;
+      for (const [index, n] of (i.namespaces ?? []).entries()) {
+        if (SYSTEM_NAMESPACES.includes(n.name)) {
+          throw new InputError(`namespaces[${index}].name '${n.name}' is a system namespace and is not managed by this template`);
+        }
+      }
       const files = generatePolicyFiles(
         {
           repository: i.repository,
