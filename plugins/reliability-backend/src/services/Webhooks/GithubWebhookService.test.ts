@@ -211,6 +211,21 @@ describe('GithubWebhookService', () => {
     expect((await deliver('deployment_status', variant, 'dup-1')).status).toBe('duplicate');
     // the same logical event under a new delivery id (a manual replay) still counts once
     expect((await deliver('deployment_status', variant, 'dup-2')).status).toBe('stored');
+    // a redelivery after a restart (empty memory) is written again and still counts once
+    const restarted = GithubWebhookService.create({
+      target: db,
+      secrets: [SECRET],
+      logger: mockServices.logger.mock(),
+    });
+    const body = JSON.stringify(variant);
+    const afterRestart = await restarted.receive({
+      eventName: 'deployment_status',
+      deliveryId: 'dup-1',
+      signature: await sign(SECRET, body),
+      contentType: 'application/json',
+      rawBody: Buffer.from(body),
+    });
+    expect(afterRestart.status).toBe('stored');
     const result = await db.client.query({
       query: `SELECT count() AS n FROM ${db.database}.delivery_events FINAL WHERE event_id = 'deployment_status:555001'`,
       format: 'JSONEachRow',

@@ -1,0 +1,73 @@
+/**
+ * The webhook ingest without HTTP: `GithubWebhookService.receive` on an embedded ClickHouse, N
+ * signed `deployment_status` deliveries at 32 and 64 in flight. Separates the cost of verification,
+ * normalisation and the group-committed insert from the HTTP stack measured by `run.ts`.
+ *
+ * Usage: `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/ingest/inprocess.ts`
+ */
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ClickHouseStore } from '../../plugins/reliability-backend/src/services/ClickHouseStore';
+import { GithubWebhookService } from '../../plugins/reliability-backend/src/services/Webhooks';
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldenpath-ingest-inprocess-'));
+  const client = createClient({
+    connection: createChdbConnection({ path: dir }) as unknown as NonNullable<
+      NonNullable<Parameters<typeof createClient>[0]>['connection']
+    >,
+  });
+  const quiet = { info() {}, warn() {}, debug() {}, error: console.error } as any;
+  quiet.child = () => quiet;
+  const store = ClickHouseStore.fromClient({ client, database: 'reliability', logger: quiet });
+  await store.migrate();
+  const service = GithubWebhookService.create({ target: store, secrets: ['s'], logger: quiet });
+  const defs = require('@octokit/webhooks-examples') as Array<{ name: string; examples: any[] }>;
+  const example = defs.find(d => d.name === 'deployment_status')!.examples[0];
+  const n = 5000;
+  console.log(`load average: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  for (const concurrency of [32, 64]) {
+    const items = Array.from({ length: n }, (_, i) => {
+      const body = JSON.stringify({
+        ...example,
+        deployment_status: { ...example.deployment_status, id: concurrency * n + i, created_at: new Date().toISOString() },
+      });
+      return { body, signature: `sha256=${createHmac('sha256', 's').update(body).digest('hex')}`, id: `${concurrency}-${i}` };
+    });
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) {
+          const item = items[next++];
+          const start = performance.now();
+          await service.receive({
+            eventName: 'deployment_status',
+            deliveryId: item.id,
+            signature: item.signature,
+            contentType: 'application/json',
+            rawBody: Buffer.from(item.body),
+          });
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `in-process, ${concurrency} in flight: ${(n / seconds).toFixed(0)} deliveries/s, ack p50 ${latencies[Math.floor(n / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(n * 0.99)].toFixed(1)} ms`,
+    );
+  }
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
