@@ -19,3 +19,7 @@ export * from './risk/RiskReader';
 export * from './telemetry/TelemetrySink';
 export * from './metrics';
 export * from './logger';
+export * from './reconcile/quantity';
+export * from './reaper/NamespaceReaper';
+export * from './webhook/admission';
+export * from './webhook/WebhookServer';
