@@ -1,0 +1,3 @@
+export { reliabilityApiRef } from './ReliabilityApi';
+export type { ReliabilityApi } from './ReliabilityApi';
+export { ReliabilityClient, ReliabilityResponseError } from './ReliabilityClient';

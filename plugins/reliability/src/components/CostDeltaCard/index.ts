@@ -1,0 +1,2 @@
+export { CostDeltaCard, CostDetails } from './CostDeltaCard';
+export type { CostDeltaCardProps } from './CostDeltaCard';

@@ -1,0 +1,2 @@
+export { DoraMetricsCard, DoraDetails } from './DoraMetricsCard';
+export type { DoraMetricsCardProps } from './DoraMetricsCard';

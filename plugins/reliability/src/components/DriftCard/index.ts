@@ -1,0 +1,2 @@
+export { DriftCard, DriftDetails } from './DriftCard';
+export type { DriftCardProps } from './DriftCard';

@@ -1,0 +1,2 @@
+export { NodeHealthCard, NodeHealthDetails } from './NodeHealthCard';
+export type { NodeHealthCardProps } from './NodeHealthCard';

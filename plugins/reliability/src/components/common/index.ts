@@ -1,0 +1,12 @@
+export { SeverityLabel } from './SeverityLabel';
+export type { SeverityLevel } from './SeverityLabel';
+export { SourceErrors } from './SourceErrors';
+export type { SourceError } from './SourceErrors';
+export { UpdatedAgo } from './UpdatedAgo';
+export { ReliabilityCard } from './ReliabilityCard';
+export type { NoDataHint } from './ReliabilityCard';
+export { Sparkline, TrendChart, shortTime } from './Sparkline';
+export type { TrendSeries } from './Sparkline';
+export { levelOf } from './levels';
+export { ago, formatAge, hours, money, num } from './format';
+export { MissingAnnotationCard } from './ReliabilityCard';
