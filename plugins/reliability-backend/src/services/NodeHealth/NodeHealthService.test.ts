@@ -429,6 +429,39 @@ describe('NodeHealthService', () => {
     expect((await service.getEntityHealth(ALPHA)).pods).toHaveLength(2);
   });
 
+  it('should not count a cluster without Argo CD as an error when another cluster has the Application', async () => {
+    const withArgo = await startCluster();
+    const withoutArgo = await startCluster();
+    withoutArgo.inject({
+      match: { resource: 'applications' },
+      action: { type: 'status', code: 404 },
+    });
+    const service = createService(
+      clustersConfig([
+        { name: 'gitops', url: withArgo.url },
+        { name: 'plain', url: withoutArgo.url },
+      ]),
+    );
+    const result = await service.getArgoApplications(ALPHA);
+    expect(result.errors).toEqual([]);
+    expect(result.items.map(i => i.cluster)).toEqual(['gitops']);
+    const missing = await service.getArgoApplications({
+      ...ALPHA,
+      metadata: {
+        ...ALPHA.metadata,
+        annotations: { 'argocd/app-name': 'nope' },
+      },
+    });
+    expect(missing.errors).toEqual([
+      {
+        source: 'kubernetes:applications',
+        errorType: 'NOT_FOUND',
+        message:
+          'Argo CD Application argocd/nope not found in any configured cluster (Argo CD Applications are not served by: plain)',
+      },
+    ]);
+  });
+
   it('should report Argo CD Application status for the drift card', async () => {
     const server = await startCluster();
     const service = createService(

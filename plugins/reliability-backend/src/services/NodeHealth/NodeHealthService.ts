@@ -290,10 +290,17 @@ export class NodeHealthService {
     await this.#ensureStarted(['applications']);
     const items: ArgoApplicationStatus[] = [];
     const errors: HealthError[] = [...this.#configProblems];
+    const withoutArgo: string[] = [];
     for (const cluster of this.#clusters) {
       const informer = cluster.informers.get('applications')!;
-      const error = this.#informerError(informer, false);
+      const error = this.#informerError(informer, true);
       if (error) errors.push(error);
+      if (
+        informer.state === 'error' &&
+        informer.error?.errorType === 'NOT_FOUND'
+      ) {
+        withoutArgo.push(cluster.spec.name);
+      }
       for (const app of informer.list() as any[]) {
         if (
           app.metadata?.name === name &&
@@ -304,10 +311,13 @@ export class NodeHealthService {
       }
     }
     if (items.length === 0 && errors.length === 0) {
+      const noCrd = withoutArgo.length
+        ? ` (Argo CD Applications are not served by: ${withoutArgo.join(', ')})`
+        : '';
       errors.push({
         source: 'kubernetes:applications',
         errorType: 'NOT_FOUND',
-        message: `Argo CD Application ${namespace}/${name} not found in any configured cluster`,
+        message: `Argo CD Application ${namespace}/${name} not found in any configured cluster${noCrd}`,
       });
     }
     return { generatedAt, items, errors };

@@ -63,6 +63,20 @@ describe('readClusterConfig', () => {
     expect(kc.getCurrentUser()?.token).toBe('tok2');
   });
 
+  it('should read no cluster and no problem from the development config (clusters: [])', () => {
+    const config = new ConfigReader({
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [{ type: 'config', clusters: [] }],
+      },
+    });
+    expect(readClusterConfig(config)).toEqual({ clusters: [], problems: [] });
+    expect(readClusterConfig(new ConfigReader({}))).toEqual({
+      clusters: [],
+      problems: [],
+    });
+  });
+
   it('should report unsupported auth providers, locator types, missing tokens and service locators', () => {
     jest.spyOn(fs, 'existsSync').mockReturnValue(false);
     const { clusters, problems } = readClusterConfig(
