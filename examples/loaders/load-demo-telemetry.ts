@@ -9,7 +9,8 @@
  * Options: --components validator-alpha[,…] (default validator-alpha), --nodes 2,
  * --cluster local, --namespace validators, --data examples/data/nab, --force.
  *
- * Idempotent: it first reads the fleet ranking; nodes with telemetry from the last
+ * Idempotent: it first reads each entity's risk (catalog entity
+ * component:default/<component>, else the fleet ranking); nodes with telemetry from the last
  * 10 minutes are left alone, nodes seen in the last 48 hours are topped up from
  * where they stopped, others get 48 hours ending now. Every batch is deterministic,
  * so a retried batch is dropped by the insert deduplication token.
@@ -57,22 +58,43 @@ async function main() {
   for (const spec of REPLAYS) series.set(spec.metric, readNabSeries(values.data, spec.file));
 
   const lastSeen = new Map<string, number>();
-  if (!values.force) {
-    const res = await fetch(`${base}/risk?limit=1000`, { headers });
-    if (!res.ok) {
-      throw new Error(`GET ${base}/risk answered ${res.status}: ${await res.text()}`);
-    }
-    const body = (await res.json()) as {
-      nodes: Array<{ cluster: string; namespace: string; node: string; lastSeen: string }>;
-    };
-    for (const n of body.nodes) {
+  const components = values.components.split(',').map(c => c.trim()).filter(Boolean);
+  const remember = (nodes: Array<{ cluster: string; namespace: string; node: string; lastSeen: string }>) => {
+    for (const n of nodes) {
       lastSeen.set(`${n.cluster}/${n.namespace}/${n.node}`, Date.parse(n.lastSeen));
+    }
+  };
+  if (!values.force) {
+    // The entity route scores a component whose telemetry is ahead of its stored
+    // scores, so it sees rows written a moment ago; the catalog may still be
+    // ingesting the entity at start-up, hence the retries.
+    for (const component of components) {
+      let found = false;
+      for (let attempt = 0; attempt < 30 && !found; attempt++) {
+        const res = await fetch(`${base}/entities/component/default/${encodeURIComponent(component)}/risk`, { headers });
+        if (res.ok) {
+          remember(((await res.json()) as { nodes: any[] }).nodes);
+          found = true;
+        } else if (res.status === 404) {
+          await new Promise(r => setTimeout(r, 2000));
+        } else {
+          throw new Error(`GET entity risk of ${component} answered ${res.status}: ${await res.text()}`);
+        }
+      }
+      if (!found) {
+        console.log(`${component}: no catalog entity component:default/${component}; using the fleet ranking instead`);
+        const res = await fetch(`${base}/risk?limit=1000`, { headers });
+        if (!res.ok) {
+          throw new Error(`GET ${base}/risk answered ${res.status}: ${await res.text()}`);
+        }
+        remember(((await res.json()) as { nodes: any[] }).nodes);
+      }
     }
   }
 
   const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
   let total = 0;
-  for (const component of values.components.split(',').map(c => c.trim()).filter(Boolean)) {
+  for (const component of components) {
     for (let i = 0; i < nodesPerComponent; i++) {
       const node: DemoNode = {
         cluster: values.cluster,

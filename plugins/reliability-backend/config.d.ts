@@ -64,6 +64,11 @@ export interface Config {
         /** Exclusive upper bound (inclusive for the last band). */
         max: number;
       }>;
+      /**
+       * Period of the scheduled fleet-wide refresh of the stored risk scores, in seconds (≥ 10).
+       * Default 60. The entity route also refreshes its own component when its telemetry is ahead.
+       */
+      refreshIntervalSeconds?: number;
       /** Univariate core score above which a metric counts as anomalous, in (0, 1). Default 0.99. */
       anomalyThreshold?: number;
       /** Largest detector score an anomaly alone can produce, in [0, 1]. Default 0.6. */

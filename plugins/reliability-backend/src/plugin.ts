@@ -24,6 +24,8 @@ export const reliabilityPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
         catalog: catalogServiceRef,
         riskService: riskServiceRef,
         telemetryWriter: telemetryWriterServiceRef,
@@ -34,11 +36,23 @@ export const reliabilityPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        scheduler,
+        logger,
         catalog,
         riskService,
         telemetryWriter,
       }) {
         permissionsRegistry.addPermissions(reliabilityPermissions);
+        await scheduler.scheduleTask({
+          id: 'reliability:risk-refresh',
+          frequency: { seconds: riskService.config.refreshIntervalSeconds },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 10 },
+          fn: async () => {
+            const { since, rows } = await riskService.refresh();
+            logger.debug('Refreshed risk scores', { since: since.toISOString(), rows });
+          },
+        });
         httpRouter.use(
           await createRouter({
             config,

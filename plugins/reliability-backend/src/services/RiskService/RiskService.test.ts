@@ -183,12 +183,16 @@ describe('RiskService', () => {
   });
 
   it('should rank the fleet riskiest first and honour the limit', async () => {
+    const refreshed = await risk.refresh({ now: NOW });
+    expect(refreshed.since.toISOString()).toBe('2026-11-21T11:55:00.000Z');
+    expect(refreshed.rows).toBeGreaterThan(0);
     const fleet = fleetRiskResponseSchema.parse({
       ...(await risk.getFleetRisk({ limit: 2, now: NOW })),
       generatedAt: NOW.toISOString(),
     });
     expect(fleet.nodes.map(n => n.node)).toEqual(['alpha-1', 'beta-0']);
     expect(fleet.nodes[0].trend).toBeUndefined();
+    await risk.refresh({ now: NOW });
     const all = await risk.getFleetRisk({ limit: 10, now: NOW });
     expect(all.nodes).toHaveLength(4);
     const scores = all.nodes.map(n => n.composite.score);

@@ -23,11 +23,13 @@ import {
 } from '../ClickHouseStore';
 import {
   BUCKET_SECONDS,
-  buildRiskQuery,
+  buildRefreshQuery,
   DETECTOR_METRICS,
   DETECTOR_TERMS,
   DetectorMetric,
   DetectorTerm,
+  entityScoresSql,
+  fleetScoresSql,
   riskConfigParams,
 } from './detectorSql';
 import { bandOf, readRiskConfig, RiskConfig } from './riskConfig';
@@ -74,10 +76,11 @@ type Row = Record<string, number | string | null | boolean>;
  */
 export class RiskService {
   readonly #client: ClickHouseClient;
+  readonly #database: string;
   readonly #config: RiskConfig;
   readonly #logger: LoggerService;
-  readonly #entityQuery: { sql: string; params: Record<string, unknown> };
-  readonly #fleetQuery: { sql: string; params: Record<string, unknown> };
+  readonly #refreshAll: { sql: string; params: Record<string, unknown> };
+  readonly #refreshOne: { sql: string; params: Record<string, unknown> };
 
   /**
    * @param options.store - the plugin's ClickHouse store (or any `{ client, database }`)
@@ -102,10 +105,65 @@ export class RiskService {
     logger: LoggerService,
   ) {
     this.#client = store.client;
+    this.#database = store.database;
     this.#config = config;
     this.#logger = logger;
-    this.#entityQuery = buildRiskQuery({ database: store.database, mode: 'entity' });
-    this.#fleetQuery = buildRiskQuery({ database: store.database, mode: 'fleet' });
+    this.#refreshAll = buildRefreshQuery({ database: store.database, component: false });
+    this.#refreshOne = buildRefreshQuery({ database: store.database, component: true });
+  }
+
+  /**
+   * Scores the buckets not yet stored (plus the latest stored one, which may
+   * have been partial) and writes them to `risk_scores`. The plugin runs it
+   * for the whole fleet on a schedule; the entity route runs it for one
+   * component when that component's telemetry is ahead of its scores.
+   *
+   * The input starts `baselineRows` buckets before the first bucket written,
+   * so every written bucket has its full streaming history.
+   *
+   * @param options.component - only this component (`backstage.io/kubernetes-id`)
+   * @param options.now - evaluation time, default the wall clock
+   * @returns the first bucket written and the number of node-buckets stored from it
+   * @throws ServiceUnavailableError when ClickHouse is unreachable
+   */
+  async refresh(options: { component?: string; now?: Date } = {}): Promise<{
+    since: Date;
+    rows: number;
+  }> {
+    const to = alignToBucket(options.now ?? new Date());
+    const trendStart = to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000;
+    const filter = options.component === undefined ? '' : 'WHERE component = {component:String}';
+    const [stored] = await this.#select<{ last: number | string; n: number | string }>(
+      `SELECT toUnixTimestamp(max(bucket)) AS last, count() AS n FROM ${this.#database}.risk_scores ${filter}`,
+      { component: options.component ?? '' },
+    );
+    const last = Number(stored.last) * 1000;
+    const since = new Date(
+      Number(stored.n) > 0 ? Math.min(to.getTime(), Math.max(trendStart, last - BUCKET_SECONDS * 1000)) : trendStart,
+    );
+    const from = new Date(since.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000);
+    const query = options.component === undefined ? this.#refreshAll : this.#refreshOne;
+    try {
+      await this.#client.command({
+        query: query.sql,
+        query_params: {
+          ...query.params,
+          ...riskConfigParams(this.#config),
+          component: options.component ?? '',
+          from: toSeconds(from),
+          to: toSeconds(to),
+          since: toSeconds(since),
+        },
+      });
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+    const [written] = await this.#select<{ n: number | string }>(
+      `SELECT count() AS n FROM ${this.#database}.risk_scores FINAL
+       WHERE bucket >= {since:DateTime('UTC')}${options.component === undefined ? '' : ' AND component = {component:String}'}`,
+      { since: toSeconds(since), component: options.component ?? '' },
+    );
+    return { since, rows: Number(written.n) };
   }
 
   /** The validated configuration in use. */
@@ -130,19 +188,18 @@ export class RiskService {
     const now = options.now ?? new Date();
     const to = alignToBucket(now);
     const trendFrom = new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
-    const from = new Date(
-      trendFrom.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000,
-    );
-    const rows = await this.#run(this.#entityQuery, {
+    if (await this.#componentIsBehind(options.component, to)) {
+      await this.refresh({ component: options.component, now });
+    }
+    const rows = await this.#readScores(entityScoresSql(this.#database), {
       component: options.component,
       namespace: options.namespace ?? '',
-      from: toSeconds(from),
+      from: toSeconds(trendFrom),
       to: toSeconds(to),
-      trend_from: toSeconds(trendFrom),
     });
     const byNode = new Map<string, Row[]>();
     for (const row of rows) {
-      const key = String(row.node_key);
+      const key = `${row.cluster}/${row.namespace}/${row.node}`;
       const list = byNode.get(key) ?? [];
       list.push(row);
       byNode.set(key, list);
@@ -175,8 +232,8 @@ export class RiskService {
   async getFleetRisk(options: { limit: number; now?: Date }): Promise<Omit<FleetRiskResponse, 'generatedAt'>> {
     const now = options.now ?? new Date();
     const to = alignToBucket(now);
-    const from = new Date(to.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000);
-    const rows = await this.#run(this.#fleetQuery, {
+    const from = new Date(to.getTime() - TREND_HOURS * 3600 * 1000);
+    const rows = await this.#readScores(fleetScoresSql(this.#database), {
       from: toSeconds(from),
       to: toSeconds(to),
       limit: options.limit,
@@ -190,28 +247,43 @@ export class RiskService {
     };
   }
 
-  async #run(
-    query: { sql: string; params: Record<string, unknown> },
-    params: Record<string, unknown>,
-  ): Promise<Row[]> {
+  /** True when the component has telemetry in a later bucket than its stored scores. */
+  async #componentIsBehind(component: string, to: Date): Promise<boolean> {
+    const [row] = await this.#select<{ telemetry: number | string; scores: number | string }>(
+      `SELECT
+        (SELECT toUnixTimestamp(max(bucket)) FROM ${this.#database}.telemetry_5m
+          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS telemetry,
+        (SELECT toUnixTimestamp(max(bucket)) FROM ${this.#database}.risk_scores
+          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS scores`,
+      { component, to: toSeconds(to) },
+    );
+    return Number(row.telemetry) > Number(row.scores);
+  }
+
+  async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {
+    const rows = await this.#select<Row & { detail: Record<string, number | null> }>(sql, params);
+    return rows.map(({ detail, ...rest }) => ({ ...detail, ...rest }));
+  }
+
+  async #select<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
     try {
       const result = await this.#client.query({
-        query: query.sql,
-        query_params: {
-          ...query.params,
-          ...riskConfigParams(this.#config),
-          ...params,
-        },
+        query: sql,
+        query_params: params,
         format: 'JSONEachRow',
       });
-      return await result.json<Row>();
+      return await result.json<T>();
     } catch (error) {
-      const mapped = mapClickHouseError(error);
-      if (mapped === error) {
-        this.#logger.error(`Risk query failed: ${mapped.message}`);
-      }
-      throw mapped;
+      throw this.#mapError(error);
     }
+  }
+
+  #mapError(error: unknown): Error {
+    const mapped = mapClickHouseError(error);
+    if (mapped === error) {
+      this.#logger.error(`Risk query failed: ${mapped.message}`);
+    }
+    return mapped;
   }
 
   #toTrendPoint(row: Row): RiskTrendPoint {

@@ -124,32 +124,42 @@ export const DETECTOR_TERMS: Record<RiskDetector, DetectorTerm[]> = {
 };
 
 /**
- * Builds the single ClickHouse query behind the risk routes.
- *
- * 1. Source: `telemetry_5m` means per (node, metric, 5-minute bucket), as the
- *    univariate core's `series = '<metric>:<node key>'`.
- * 2. The univariate core scores every bucket in streaming fashion.
- * 3. A pivot puts each node's metrics side by side per bucket; a block height
- *    no higher than 15 minutes earlier marks the node as stalled.
- * 4. The four detector formulas and the noisy-OR composite
- *    `100·(1 − Π(1 − wᵢ·sᵢ))`.
- *
- * `mode: 'entity'` returns every bucket from `{trend_from}` for the nodes of
- * one component; `mode: 'fleet'` returns the latest bucket of every node,
- * riskiest first, `{limit}` rows.
+ * Names of the per-bucket columns kept in `risk_scores.detail`: every pivoted
+ * metric column, every detector term, the detectors and `stalled`.
  *
  * @internal
  */
-export function buildRiskQuery(options: {
+export const DETAIL_COLUMNS: string[] = [
+  ...Object.values(DETECTOR_METRICS).flatMap(({ col }) => [`${col}_v`, `${col}_b`, `${col}_s`]),
+  ...Object.values(DETECTOR_TERMS).flat().map(t => t.name),
+  ...Object.keys(DETECTOR_TERMS),
+  'stalled',
+];
+
+/**
+ * Builds the statement that scores telemetry and writes `risk_scores`.
+ *
+ * 1. Source: `telemetry_5m` means per (node, metric, 5-minute bucket) in
+ *    `[{from}, {to}]`, as the univariate core's `series = '<metric>:<node key>'`.
+ * 2. The univariate core scores every bucket in streaming fashion.
+ * 3. A pivot puts each node's metrics side by side per bucket; a block height
+ *    no higher than 15 minutes earlier marks the node as stalled.
+ * 4. The detector terms, the four detectors (largest term) and the noisy-OR
+ *    composite `100·(1 − Π(1 − wᵢ·sᵢ))`.
+ * 5. Buckets from `{since}` are inserted into `risk_scores` with
+ *    `computed_at = now64(3)`.
+ *
+ * With `component: true` only `{component:String}` is scored.
+ *
+ * @internal
+ */
+export function buildRefreshQuery(options: {
   database: string;
-  mode: 'entity' | 'fleet';
+  component: boolean;
   core?: UnivariateCoreOptions;
 }): { sql: string; params: Record<string, unknown> } {
-  const { database, mode } = options;
-  const filter =
-    mode === 'entity'
-      ? `component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String}) AND `
-      : '';
+  const { database } = options;
+  const filter = options.component ? `component = {component:String} AND ` : '';
   const where = `${filter}metric IN {metrics:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}`;
   const nodeKey = 'hex(sipHash64(component, cluster, namespace, node))';
   const source = `SELECT concat(toString(metric), ':', ${nodeKey}) AS series,
@@ -200,26 +210,57 @@ export function buildRiskQuery(options: {
   )`;
 
   const names = `SELECT ${nodeKey} AS node_key, any(component) AS n_component, any(cluster) AS n_cluster,
-      any(namespace) AS n_namespace, any(node) AS n_node, max(bucket) AS last_bucket
+      any(namespace) AS n_namespace, any(node) AS n_node
     FROM ${database}.telemetry_5m
     WHERE ${where}
     GROUP BY node_key`;
 
-  const selected =
-    mode === 'entity'
-      ? `SELECT * FROM (${scored}) WHERE ts >= {trend_from:DateTime64(3, 'UTC')}`
-      : `SELECT * FROM (${scored}) ORDER BY node_key, ts DESC LIMIT 1 BY node_key`;
+  const detail = DETAIL_COLUMNS.map(c => `'${c}', CAST(s.${c} AS Nullable(Float64))`).join(', ');
 
-  const sql = `SELECT s.*, n.n_component AS component, n.n_cluster AS cluster, n.n_namespace AS namespace,
-    n.n_node AS node, toString(n.last_bucket) AS last_bucket, toString(s.ts) AS ts_text
-  FROM (${selected}) AS s
-  INNER JOIN (${names}) AS n ON s.node_key = n.node_key
-  ${mode === 'entity' ? 'ORDER BY node_key, ts' : 'ORDER BY composite DESC, node_key LIMIT {limit:UInt32}'}`;
+  const sql = `INSERT INTO ${database}.risk_scores (component, cluster, namespace, node, bucket, composite, detail, computed_at)
+  SELECT n.n_component, n.n_cluster, n.n_namespace, n.n_node, toDateTime(s.ts, 'UTC'), s.composite,
+    map(${detail}), now64(3)
+  FROM (SELECT * FROM (${scored}) WHERE ts >= {since:DateTime64(3, 'UTC')}) AS s
+  INNER JOIN (${names}) AS n ON s.node_key = n.node_key`;
 
   return {
     sql,
     params: { ...core.params, metrics: Object.keys(DETECTOR_METRICS) },
   };
+}
+
+/**
+ * Reads the stored scores of one component's nodes, every bucket in
+ * `[{from}, {to}]`, with each node's latest bucket.
+ *
+ * @internal
+ */
+export function entityScoresSql(database: string): string {
+  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text, composite, detail,
+    toString(max(bucket) OVER (PARTITION BY component, cluster, namespace, node)) AS last_bucket
+  FROM ${database}.risk_scores FINAL
+  WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
+    AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+  ORDER BY node, cluster, namespace, bucket`;
+}
+
+/**
+ * Reads the latest stored bucket of every node seen in `[{from}, {to}]`,
+ * highest composite first, `{limit}` rows.
+ *
+ * @internal
+ */
+export function fleetScoresSql(database: string): string {
+  return `SELECT * FROM (
+    SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
+      toString(bucket) AS last_bucket, composite, detail
+    FROM ${database}.risk_scores FINAL
+    WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+    ORDER BY bucket DESC
+    LIMIT 1 BY component, cluster, namespace, node
+  )
+  ORDER BY composite DESC, node
+  LIMIT {limit:UInt32}`;
 }
 
 /**

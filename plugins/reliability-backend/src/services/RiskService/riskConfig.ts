@@ -38,6 +38,8 @@ export interface RiskConfig {
   /** Largest detector score an anomaly alone can produce, in [0, 1]. */
   anomalyWeight: number;
   thresholds: RiskThresholds;
+  /** Period of the scheduled fleet-wide `risk_scores` refresh. Unit: seconds. */
+  refreshIntervalSeconds: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     diskLatencyCriticalMs: 100,
     diskUtilSaturationPct: 90,
   },
+  refreshIntervalSeconds: 60,
 };
 
 const BAND_NAMES: RiskBandName[] = ['ok', 'warning', 'critical'];
@@ -174,7 +177,15 @@ export function readRiskConfig(config: Config): RiskConfig {
       throw new Error(`reliability.risk.thresholds.${key} must be below 100`);
     }
   }
+  const refreshIntervalSeconds =
+    cfg?.getOptionalNumber('refreshIntervalSeconds') ?? DEFAULT_RISK_CONFIG.refreshIntervalSeconds;
+  if (!Number.isInteger(refreshIntervalSeconds) || refreshIntervalSeconds < 10) {
+    throw new Error(
+      `reliability.risk.refreshIntervalSeconds must be an integer of at least 10, got ${refreshIntervalSeconds}`,
+    );
+  }
   return {
+    refreshIntervalSeconds,
     weights,
     bands,
     anomalyThreshold: unitInterval(

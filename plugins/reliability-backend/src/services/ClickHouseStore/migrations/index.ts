@@ -3,6 +3,7 @@ import { migration as telemetry } from './0001_telemetry';
 import { migration as deliveryEvents } from './0002_delivery_events';
 import { migration as costReports } from './0003_cost_reports';
 import { migration as driftReports } from './0004_drift_reports';
+import { migration as riskScores } from './0005_risk_scores';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
 
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   deliveryEvents,
   costReports,
   driftReports,
+  riskScores,
 ];
