@@ -1,9 +1,8 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 import { validatorNodeCrd } from '@goldenpath/plugin-reliability-common';
 import { ModelRegistry } from './modelRegistry';
-import { formatValidationErrors, SchemaViolation, validateWithSchema } from './strict';
+import { SchemaViolation, validateWithSchema } from './strict';
+import { validateStructural } from './structuralSchema';
 import { validateWorkflow } from './workflowValidator';
 import { isCatalogEntityDocument, validateCatalogEntity } from './catalogValidator';
 
@@ -93,69 +92,6 @@ function describe(doc: Json): string | undefined {
 }
 
 /**
- * CRD patterns are Go RE2 syntax. JavaScript (Node 22) has no inline flags, so a `(?i)` group
- * makes the whole pattern case-insensitive — more lenient than the API server, never stricter.
- * A pattern JavaScript cannot compile at all is not enforced rather than failing the CRD.
- */
-function goRegExp(pattern: string, flags: string): { test(s: string): boolean } {
-  let p = pattern;
-  let f = flags;
-  if (p.includes('(?i)')) {
-    p = p.split('(?i)').join('');
-    if (!f.includes('i')) f += 'i';
-  }
-  for (const candidate of [f, f.replace('u', '')]) {
-    try {
-      return new RegExp(p, candidate);
-    } catch {
-      // try the next flag set
-    }
-  }
-  return { test: () => true };
-}
-
-/**
- * Makes a CRD's `openAPIV3Schema` strict the way a structural schema is: objects that
- * declare `properties` and do not set `x-kubernetes-preserve-unknown-fields` reject other keys.
- */
-function structuralStrict(schema: unknown, isRoot: boolean): unknown {
-  if (Array.isArray(schema)) return schema.map(s => structuralStrict(s, false));
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(schema as Json)) {
-    if (k === 'properties' && v && typeof v === 'object') {
-      const props: Json = {};
-      for (const [pk, pv] of Object.entries(v as Json)) {
-        props[pk] =
-          isRoot && pk === 'metadata'
-            ? { type: 'object' }
-            : structuralStrict(pv, false);
-      }
-      out[k] = props;
-    } else if (k === 'default' || k === 'example' || k === 'enum') {
-      out[k] = v;
-    } else {
-      out[k] = structuralStrict(v, false);
-    }
-  }
-  const s = schema as Json;
-  if (
-    s.properties &&
-    s.additionalProperties === undefined &&
-    s['x-kubernetes-preserve-unknown-fields'] !== true
-  ) {
-    out.additionalProperties = false;
-  }
-  if (isRoot && out.properties) {
-    const props = out.properties as Json;
-    props.apiVersion ??= { type: 'string' };
-    props.kind ??= { type: 'string' };
-    props.metadata ??= { type: 'object' };
-  }
-  return out;
-}
-
-/**
  * Validates Kubernetes manifests, Kyverno and other custom resources, GitHub workflows and
  * Backstage catalog files.
  *
@@ -164,7 +100,7 @@ function structuralStrict(schema: unknown, isRoot: boolean): unknown {
  *   made strict about unknown fields (see {@link validateWithSchema}).
  * - Custom resources whose `CustomResourceDefinition` is among the files, and `ValidatorNode`
  *   (from `@goldenpath/plugin-reliability-common`), are checked against the CRD's
- *   `openAPIV3Schema` with ajv, unknown fields rejected as a structural schema would.
+ *   `openAPIV3Schema`, interpreted as a structural schema (see {@link validateStructural}).
  * - `.github/workflows/*.yml` files use GitHub's workflow parser.
  * - `backstage.io/*` documents use the catalog's entity policies and kind validators.
  * - `List` kinds are validated item by item. Documents with neither `apiVersion` nor `kind`
@@ -176,32 +112,26 @@ function structuralStrict(schema: unknown, isRoot: boolean): unknown {
 export class ManifestValidator {
   readonly #registry: ModelRegistry;
   readonly #strict: boolean;
-  readonly #ajv: Ajv;
-  readonly #crdValidators = new Map<string, ValidateFunction>();
+  readonly #crdSchemas = new Map<string, Record<string, unknown>>();
 
   private constructor(registry: ModelRegistry, strict: boolean) {
     this.#registry = registry;
     this.#strict = strict;
-    this.#ajv = new Ajv({
-      strict: false,
-      allErrors: true,
-      validateFormats: true,
-      code: { regExp: goRegExp as never },
-    });
-    addFormats(this.#ajv);
     this.addCustomResourceDefinition(validatorNodeCrd);
   }
 
-  /** Creates a validator; scanning the model packages takes about 50 ms. */
+  /**
+   * Creates a validator. The model packages are scanned once per process (about 50 ms) and
+   * shared; CRDs registered on one validator do not leak into another.
+   */
   static create(options: ManifestValidatorOptions = {}): ManifestValidator {
-    return new ManifestValidator(ModelRegistry.create(), options.strict ?? true);
+    return new ManifestValidator(ModelRegistry.shared(), options.strict ?? true);
   }
 
   /**
    * Registers the served versions of an `apiextensions.k8s.io/v1` CRD so its custom
    * resources are validated against `openAPIV3Schema`.
    * @returns the `apiVersion|kind` keys registered
-   * @throws Error when the schema does not compile
    */
   addCustomResourceDefinition(crd: unknown): string[] {
     const spec = (crd as Json)?.spec as Json | undefined;
@@ -216,12 +146,7 @@ export class ManifestValidator {
       const schema = (version.schema as Json | undefined)?.openAPIV3Schema;
       if (!schema || typeof version.name !== 'string') continue;
       const key = `${group}/${version.name}|${kind}`;
-      this.#crdValidators.set(
-        key,
-        this.#ajv.compile(
-          (this.#strict ? structuralStrict(schema, true) : schema) as object,
-        ),
-      );
+      this.#crdSchemas.set(key, schema as Record<string, unknown>);
       keys.push(key);
     }
     return keys;
@@ -244,9 +169,11 @@ export class ManifestValidator {
         message: `missing or non-string required field "${f}"`,
       }));
     }
-    const crd = this.#crdValidators.get(`${apiVersion}|${kind}`);
+    const crd = this.#crdSchemas.get(`${apiVersion}|${kind}`);
     if (crd) {
-      return crd(doc) ? [] : formatValidationErrors(crd.errors as never);
+      // Type meta and ObjectMeta are the API server's, whatever the CRD schema says of them.
+      const { metadata: _metadata, apiVersion: _apiVersion, kind: _kind, ...rest } = doc;
+      return validateStructural(crd, rest, { strict: this.#strict });
     }
     const model = this.#registry.get(apiVersion, kind);
     if (!model) return undefined;
@@ -332,7 +259,7 @@ export class ManifestValidator {
             document: p.index,
             object: describe(doc),
             path: '/spec/versions',
-            message: `openAPIV3Schema does not compile: ${(e as Error).message}`,
+            message: `invalid CustomResourceDefinition: ${(e as Error).message}`,
           });
         }
       }

@@ -6,3 +6,4 @@ export { validateCatalogEntity, isCatalogEntityDocument } from './catalogValidat
 export { readManifestFiles } from './workspaceFiles';
 export { ModelRegistry } from './modelRegistry';
 export type { CompiledValidateFunction } from './modelRegistry';
+export { validateStructural } from './structuralSchema';

@@ -71,6 +71,17 @@ export class ModelRegistry {
     this.#schemaFiles = schemaFiles;
   }
 
+  static #shared: ModelRegistry | undefined;
+
+  /**
+   * The process-wide registry: the installed packages do not change while the process runs,
+   * so they are scanned once and their validators are loaded once.
+   */
+  static shared(): ModelRegistry {
+    ModelRegistry.#shared ??= ModelRegistry.create();
+    return ModelRegistry.#shared;
+  }
+
   /** Scans the installed model packages. Missing optional packages are skipped. */
   static create(): ModelRegistry {
     const files = new Map<string, string>();
