@@ -32,17 +32,10 @@ describe('summarizeInfracost', () => {
     'should summarise %s like its index entry',
     (file, entry) => {
       const summary = summarizeInfracost(read(file));
-      expect(Number(summary.totalMonthlyCost)).toBeCloseTo(Number(entry.totalMonthlyCost ?? 0), 6);
-      if (entry.pastTotalMonthlyCost === null) {
-        expect(summary.pastMonthlyCost).toBeNull();
-      } else {
-        expect(Number(summary.pastMonthlyCost)).toBeCloseTo(Number(entry.pastTotalMonthlyCost), 6);
-      }
-      if (entry.diffTotalMonthlyCost === null) {
-        expect(summary.diffMonthlyCost).toBeNull();
-      } else {
-        expect(Number(summary.diffMonthlyCost)).toBeCloseTo(Number(entry.diffTotalMonthlyCost), 6);
-      }
+      const money = (v: string | null) => (v === null ? null : Number(v).toFixed(4));
+      expect(money(summary.totalMonthlyCost)).toBe(money(entry.totalMonthlyCost ?? '0'));
+      expect(money(summary.pastMonthlyCost)).toBe(money(entry.pastTotalMonthlyCost));
+      expect(money(summary.diffMonthlyCost)).toBe(money(entry.diffTotalMonthlyCost));
       expect(summary.projectCount).toBe(entry.projects);
       expect(summary.projectErrors).toBe(entry.projectErrors);
       expect(summary.changedResources).toHaveLength(entry.diffResources);

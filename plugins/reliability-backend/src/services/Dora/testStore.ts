@@ -1,5 +1,5 @@
 import { ClickHouseClient, createClient } from '@clickhouse/client';
-import { mockServices } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createChdbConnection } from 'chdb/connection';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,11 +22,14 @@ export async function createTestClickHouse(prefix: string): Promise<{
     NonNullable<Parameters<typeof createClient>[0]>['connection']
   >;
   const client = createClient({ connection });
-  const store = ClickHouseStore.fromClient({
-    client,
-    database: 'reliability',
-    logger: mockServices.logger.mock(),
-  });
+  const quiet: LoggerService = {
+    info() {},
+    warn() {},
+    error() {},
+    debug() {},
+    child: () => quiet,
+  };
+  const store = ClickHouseStore.fromClient({ client, database: 'reliability', logger: quiet });
   await store.migrate();
   return {
     client: store.client,

@@ -128,19 +128,21 @@ describe('GithubWebhookService', () => {
     const expected = new Map<string, string>();
     const logical = new Set<string>();
     let ignored = 0;
+    const receipts: unknown[] = [];
+    const wanted: unknown[] = [];
     for (const [i, { event, payload }] of inputs.entries()) {
       const id = `example-${i}`;
-      const receipt = await deliver(event, payload, id);
+      receipts.push(await deliver(event, payload, id));
       const kind = RELEVANT.includes(event) ? expectedKind(event, payload) : null;
+      wanted.push(kind ? { status: 'stored', kind } : { status: 'ignored' });
       if (kind) {
-        expect(receipt).toMatchObject({ status: 'stored', kind });
         expected.set(id, kind);
         logical.add(logicalId(event, payload));
       } else {
-        expect(receipt.status).toBe('ignored');
         ignored += 1;
       }
     }
+    expect(receipts).toMatchObject(wanted);
     expect(ignored).toBeGreaterThan(100);
     const result = await db.client.query({
       query: `SELECT delivery_id, kind, repository, environment, state, author_is_bot, first_commit_source FROM ${db.database}.delivery_events FINAL`,
