@@ -391,6 +391,109 @@ describe('FakeKubeApiServer', () => {
     await informer.stop();
   });
 
+  it('should send initial events then an initial-events-end bookmark, as the recorded stream does', async () => {
+    const recorded = fs
+      .readFileSync(
+        path.resolve(
+          __dirname,
+          '..',
+          'fixtures',
+          'watch',
+          'k8s-openapi__watch-pods-sendInitialEvents-with-bookmark.ndjson',
+        ),
+        'utf8',
+      )
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l));
+    const events: any[] = [];
+    const controller = await new Watch(kc).watch(
+      '/api/v1/namespaces/shop/pods',
+      {
+        sendInitialEvents: true,
+        allowWatchBookmarks: true,
+        resourceVersionMatch: 'NotOlderThan',
+        resourceVersion: '',
+      },
+      (type, obj) => events.push({ type, object: obj }),
+      () => {},
+    );
+    await waitFor(() => events.length >= 3);
+    controller.abort();
+    expect(events.map(e => e.type)).toEqual(['ADDED', 'ADDED', 'BOOKMARK']);
+    expect(recorded.map(e => e.type).slice(-2)).toEqual(['ADDED', 'BOOKMARK']);
+    const bookmark = events[2].object;
+    expect(Object.keys(bookmark.metadata).sort()).toEqual(
+      Object.keys(recorded[recorded.length - 1].object.metadata).sort(),
+    );
+    expect(bookmark.metadata.annotations).toEqual({
+      'k8s.io/initial-events-end': 'true',
+    });
+    expect(events[0].object.kind).toBe('Pod');
+  });
+
+  it('should send DELETED when an object stops matching a watched label selector, and end a watch on close-watch', async () => {
+    const events: Array<[string, string]> = [];
+    let ended = false;
+    const pods = server.store.findType('', 'v1', 'pods')!;
+    await new Watch(kc).watch(
+      '/api/v1/pods',
+      { labelSelector: 'app=web' },
+      (type, obj) => events.push([type, obj.metadata.name]),
+      () => {
+        ended = true;
+      },
+    );
+    await waitFor(() => events.length === 1);
+    const web = server.store.get(pods, 'shop', 'web-1');
+    server.store.upsert({
+      ...web,
+      metadata: { ...web.metadata, labels: { app: 'api' } },
+    });
+    server.store.upsert({
+      ...web,
+      metadata: { ...web.metadata, labels: { app: 'web' } },
+    });
+    await waitFor(() => events.length === 3);
+    expect(events).toEqual([
+      ['ADDED', 'web-1'],
+      ['DELETED', 'web-1'],
+      ['ADDED', 'web-1'],
+    ]);
+    server.inject({
+      match: { verb: 'watch' },
+      action: { type: 'close-watch', afterEvents: 1 },
+      times: 1,
+    });
+    let closedEnded = false;
+    const seen: string[] = [];
+    await new Watch(kc).watch(
+      '/api/v1/nodes',
+      {},
+      type => seen.push(type),
+      () => {
+        closedEnded = true;
+      },
+    );
+    await waitFor(() => closedEnded);
+    expect(seen).toEqual(['ADDED']);
+    expect(ended).toBe(false);
+  });
+
+  it('should reject a malformed label selector with 400 BadRequest', async () => {
+    const res = await fetch(
+      `${server.url}/api/v1/pods?labelSelector=${encodeURIComponent(
+        'app in (a',
+      )}`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      code: 400,
+    });
+  });
+
   it('should require the bearer token when one is configured (401 Unauthorized)', async () => {
     const secured = await FakeKubeApiServer.start({ token: 's3cret' });
     try {
