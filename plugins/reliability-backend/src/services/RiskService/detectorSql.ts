@@ -236,31 +236,42 @@ export function buildRefreshQuery(options: {
  * @internal
  */
 export function entityScoresSql(database: string): string {
-  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text, composite, detail,
-    toString(max(bucket) OVER (PARTITION BY component, cluster, namespace, node)) AS last_bucket
-  FROM ${database}.risk_scores FINAL
-  WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
-    AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+  const detectors = Object.keys(DETECTOR_TERMS)
+    .map(d => `detail['${d}'] AS ${d}`)
+    .join(', ');
+  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text, composite, ${detectors},
+    if(bucket = last, detail, map()) AS detail, toString(last) AS last_bucket
+  FROM (
+    SELECT *, max(bucket) OVER (PARTITION BY component, cluster, namespace, node) AS last
+    FROM ${database}.risk_scores FINAL
+    WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
+      AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+  )
   ORDER BY node, cluster, namespace, bucket`;
 }
 
 /**
  * Reads the latest stored bucket of every node seen in `[{from}, {to}]`,
- * highest composite first, `{limit}` rows.
+ * highest composite first, `{limit}` rows. The ranking reads only key
+ * columns; the wide `detail` is fetched for the ranked rows alone.
  *
  * @internal
  */
 export function fleetScoresSql(database: string): string {
-  return `SELECT * FROM (
-    SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
-      toString(bucket) AS last_bucket, composite, detail
-    FROM ${database}.risk_scores FINAL
-    WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
-    ORDER BY bucket DESC
-    LIMIT 1 BY component, cluster, namespace, node
-  )
+  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
+    toString(bucket) AS last_bucket, composite, detail
+  FROM ${database}.risk_scores
+  WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+    AND (component, cluster, namespace, node, bucket, computed_at) IN (
+      SELECT component, cluster, namespace, node, max(bucket) AS b,
+        argMax(computed_at, (bucket, computed_at)) AS c
+      FROM ${database}.risk_scores
+      WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+      GROUP BY component, cluster, namespace, node
+      ORDER BY argMax(composite, (bucket, computed_at)) DESC, node
+      LIMIT {limit:UInt32})
   ORDER BY composite DESC, node
-  LIMIT {limit:UInt32}`;
+  LIMIT 1 BY component, cluster, namespace, node`;
 }
 
 /**
