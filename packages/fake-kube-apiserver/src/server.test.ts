@@ -4,6 +4,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  KubernetesObjectApi,
   makeInformer,
   PatchStrategy,
   setHeaderOptions,
@@ -130,6 +131,34 @@ describe('FakeKubeApiServer', () => {
     });
     const missing = await fetch(`${server.url}/apis/nope.example.com/v1`);
     expect(missing.status).toBe(404);
+  });
+
+  it('should serve the generic KubernetesObjectApi, which resolves kinds through discovery', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const vn = await objects.read({
+      apiVersion: 'validators.goldenpath.dev/v1alpha1',
+      kind: 'ValidatorNode',
+      metadata: { name: 'alpha', namespace: 'validators' },
+    });
+    expect((vn as any).status.phase).toBe('Synced');
+    const created = await objects.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'alpha.1', namespace: 'validators' },
+      reason: 'Restarted',
+      message: 'restarted after falling 40 blocks behind',
+      involvedObject: {
+        kind: 'ValidatorNode',
+        name: 'alpha',
+        namespace: 'validators',
+      },
+    } as any);
+    expect(created.metadata?.uid).toBeDefined();
+    expect(
+      server.requests.some(
+        r => r.path === '/apis/validators.goldenpath.dev/v1alpha1',
+      ),
+    ).toBe(true);
   });
 
   it('should list with a resourceVersion, label and field selectors, and strip kind from built-in items', async () => {
