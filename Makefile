@@ -37,7 +37,7 @@ $(DEPS_STAMP): $(PACKAGE_JSONS) | $(NODE) $(YARN1)
 deps: $(DEPS_STAMP)
 
 docs-deps:
-	@bash scripts/install-debian-packages.sh mkdocs:mkdocs python3-material:mkdocs-material
+	@bash scripts/install-debian-packages.sh mkdocs:mkdocs dpkg:mkdocs-material
 
 browser-deps:
 	@bash scripts/install-debian-packages.sh chromium:chromium

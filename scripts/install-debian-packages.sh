@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Usage: install-debian-packages.sh <check>:<package> ...
-# <check> is a command name, or python3-<module> for a Python module. Installs only the missing packages.
+# <check> is a command name, or `dpkg` to check the package's own install status. Installs only the missing ones.
 set -euo pipefail
 missing=()
 for spec in "$@"; do
   check="${spec%%:*}"; pkg="${spec#*:}"
   case "$check" in
-    python3-*) /usr/bin/python3 -c "import ${check#python3-}" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    dpkg) dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg") ;;
     *) command -v "$check" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done
