@@ -19,7 +19,7 @@ describe('reliabilityPlugin', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('should migrate the embedded store at start-up, ingest telemetry and serve the risk of an entity', async () => {
+  it('should migrate the embedded store at start-up, ingest telemetry, serve the risk of an entity and mount every route module', async () => {
     const backend = await startTestBackend({
       features: [
         reliabilityPlugin,
@@ -74,6 +74,23 @@ describe('reliabilityPlugin', () => {
         .set('Authorization', mockCredentials.user.header());
       expect(fleet.status).toBe(200);
       expect(fleet.body.nodes).toHaveLength(1);
+
+      for (const area of ['health', 'dora', 'cost', 'drift']) {
+        const res = await request(backend.server)
+          .get(`/api/reliability/entities/component/default/validator-alpha/${area}`)
+          .set('Authorization', mockCredentials.user.header());
+        expect({ area, status: res.status }).toEqual({ area, status: 200 });
+        expect(Date.parse(res.body.generatedAt)).not.toBeNaN();
+      }
+
+      const webhook = await request(backend.server)
+        .post('/api/reliability/webhooks/github')
+        .set('X-GitHub-Event', 'ping')
+        .set('X-GitHub-Delivery', '00000000-0000-0000-0000-000000000001')
+        .set('Content-Type', 'application/json')
+        .send('{}');
+      expect(webhook.status).toBe(401);
+      expect(webhook.body.error.message).toMatch(/signature|secret/i);
     } finally {
       await backend.stop();
     }

@@ -5,12 +5,18 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { reliabilityPermissions } from '@goldenpath/plugin-reliability-common';
 import { createRouter } from './router';
+import { costServiceRef } from './services/Cost';
+import { doraServiceRef } from './services/Dora';
+import { driftServiceRef } from './services/Drift';
+import { nodeHealthServiceRef } from './services/NodeHealth';
 import { riskServiceRef } from './services/RiskService';
 import { telemetryWriterServiceRef } from './services/Telemetry';
+import { githubWebhookServiceRef } from './services/Webhooks';
 
 /**
  * The reliability backend plugin (`pluginId: reliability`): telemetry
- * ingestion, ClickHouse store and the risk routes under `/api/reliability`.
+ * ingestion, ClickHouse store, risk scores, node health, DORA, cost and drift
+ * routes under `/api/reliability`.
  *
  * @public
  */
@@ -29,6 +35,11 @@ export const reliabilityPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         riskService: riskServiceRef,
         telemetryWriter: telemetryWriterServiceRef,
+        nodeHealth: nodeHealthServiceRef,
+        doraService: doraServiceRef,
+        costService: costServiceRef,
+        driftService: driftServiceRef,
+        githubWebhooks: githubWebhookServiceRef,
       },
       async init({
         config,
@@ -41,6 +52,11 @@ export const reliabilityPlugin = createBackendPlugin({
         catalog,
         riskService,
         telemetryWriter,
+        nodeHealth,
+        doraService,
+        costService,
+        driftService,
+        githubWebhooks,
       }) {
         permissionsRegistry.addPermissions(reliabilityPermissions);
         await scheduler.scheduleTask({
@@ -53,6 +69,8 @@ export const reliabilityPlugin = createBackendPlugin({
             logger.debug('Refreshed risk scores', { since: since.toISOString(), rows });
           },
         });
+        // GitHub calls this route; the HMAC signature is the authentication.
+        httpRouter.addAuthPolicy({ path: '/webhooks/github', allow: 'unauthenticated' });
         httpRouter.use(
           await createRouter({
             config,
@@ -61,6 +79,11 @@ export const reliabilityPlugin = createBackendPlugin({
             catalog,
             riskService,
             telemetryWriter,
+            nodeHealth,
+            doraService,
+            costService,
+            driftService,
+            githubWebhooks,
           }),
         );
       },

@@ -6,10 +6,20 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createCostRoutes } from './routes/cost';
+import { createDoraRoutes } from './routes/dora';
+import { createDriftRoutes } from './routes/drift';
+import { createHealthRoutes } from './routes/health';
 import { createRiskRoutes } from './routes/risk';
 import { createTelemetryRoutes } from './routes/telemetry';
+import { createWebhookRoutes } from './routes/webhooks';
+import { CostService } from './services/Cost';
+import { DoraService } from './services/Dora';
+import { DriftService } from './services/Drift';
+import { NodeHealthService } from './services/NodeHealth';
 import { RiskService } from './services/RiskService';
 import { TelemetryWriter } from './services/Telemetry';
+import { GithubWebhookService } from './services/Webhooks';
 
 /**
  * Services the reliability router needs.
@@ -23,6 +33,11 @@ export interface RouterOptions {
   catalog: CatalogService;
   riskService: RiskService;
   telemetryWriter: TelemetryWriter;
+  nodeHealth: NodeHealthService;
+  doraService: DoraService;
+  costService: CostService;
+  driftService: DriftService;
+  githubWebhooks: GithubWebhookService;
 }
 
 /**
@@ -45,8 +60,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       maxBatchRows: config.getOptionalNumber('reliability.telemetry.maxBatchRows'),
     }),
   );
+  router.use(createWebhookRoutes({ githubWebhooks: options.githubWebhooks }));
   router.use(
     createRiskRoutes({ httpAuth, permissions, catalog, riskService: options.riskService }),
+  );
+  router.use(
+    createHealthRoutes({ httpAuth, permissions, catalog, nodeHealth: options.nodeHealth }),
+  );
+  router.use(
+    createDoraRoutes({ httpAuth, permissions, catalog, doraService: options.doraService }),
+  );
+  router.use(
+    createCostRoutes({ httpAuth, permissions, catalog, costService: options.costService }),
+  );
+  router.use(
+    createDriftRoutes({ httpAuth, permissions, catalog, driftService: options.driftService }),
   );
   return router;
 }
