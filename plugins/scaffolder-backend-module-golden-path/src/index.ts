@@ -9,3 +9,4 @@ export * from './actions';
 export * from './validation';
 export { resolveWorkspacePath, writeGeneratedFiles } from './lib/workspace';
 export type { GeneratedFile } from './lib/workspace';
+export { LocalRepositoryUrlReader, localRepositoryUrlReaderFactory } from './urlReader/LocalRepositoryUrlReader';
