@@ -75,7 +75,7 @@ export interface Config {
       anomalyWeight?: number;
       /** Absolute thresholds of the detectors. */
       thresholds?: {
-        /** Block lag at which consensus desync scores 1, in blocks. Default 50. */
+        /** Block lag at which consensus desync scores 1, in blocks (the ValidatorNode `syncPolicy.maxBlockLag` default). Default 10. */
         maxBlockLag?: number;
         /** Peer count under which P2P isolation starts to score, in peers. Default 8. */
         minPeers?: number;

@@ -149,7 +149,7 @@ describe('RiskService', () => {
     expect(bad.composite.score).toBeGreaterThanOrEqual(90);
     const consensus = bad.detectors.find(d => d.detector === 'consensus')!;
     expect(consensus.score).toBe(1);
-    expect(consensus.reason).toMatch(/Block (lag 80 blocks against a limit of 50|height stuck)/);
+    expect(consensus.reason).toMatch(/Block (lag 80 blocks against a limit of 10|height stuck)/);
     const p2p = bad.detectors.find(d => d.detector === 'p2p')!;
     expect(p2p).toMatchObject({ score: 1, metric: 'peers', value: 0 });
     expect(p2p.reason).toBe('No peers: the node is isolated from the network');

@@ -80,7 +80,7 @@ export const DETECTOR_TERMS: Record<RiskDetector, DetectorTerm[]> = {
     threshold(
       'lag_threshold',
       'block_lag',
-      ramp('lag_v', '0.1 * {max_block_lag:Float64}', '{max_block_lag:Float64}'),
+      ramp('lag_v', '0.2 * {max_block_lag:Float64}', '{max_block_lag:Float64}'),
     ),
     { name: 'height_stall', metric: 'block_height', kind: 'stall', sql: 'if(stalled, 1, 0)' },
     anomalyOf('block_lag'),

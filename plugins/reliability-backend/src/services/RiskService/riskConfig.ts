@@ -57,7 +57,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
   anomalyThreshold: 0.99,
   anomalyWeight: 0.6,
   thresholds: {
-    maxBlockLag: 50,
+    maxBlockLag: 10,
     minPeers: 8,
     gpuTempWarnC: 80,
     gpuTempCriticalC: 90,
