@@ -330,7 +330,7 @@ describe('NodeHealthService', () => {
     expect(health.nodes.find(n => n.name === 'pool-a')?.cordoned).toBe(true);
   });
 
-  it('should let the watchdog restart an informer whose watch fell silent', async () => {
+  it('should let the watchdog (configured under reliability.health) restart an informer whose watch fell silent', async () => {
     const server = await startCluster();
     server.inject({
       match: { verb: 'watch', resource: 'pods' },
@@ -338,12 +338,11 @@ describe('NodeHealthService', () => {
       times: 1,
     });
     const service = createService(
-      clustersConfig([{ name: 'a', url: server.url }]),
-      undefined,
-      {
-        watchdogIntervalMs: 100,
-        silenceTimeoutMs: 400,
-      },
+      clustersConfig([{ name: 'a', url: server.url }], {
+        reliability: {
+          health: { watchdog: { intervalMs: 100, silenceTimeoutMs: 400 } },
+        },
+      }),
     );
     await service.getEntityHealth(ALPHA);
     const pods = server.store.findType('', 'v1', 'pods')!;
