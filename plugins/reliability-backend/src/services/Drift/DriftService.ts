@@ -19,6 +19,7 @@ import {
 } from '@goldenpath/plugin-reliability-common';
 import { z } from 'zod';
 import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
+import { nodeHealthServiceRef } from '../NodeHealth';
 import { normalizeReportEntityRef, ReportOwner } from '../Cost/CostService';
 import { DATA_DRIFT_THRESHOLDS, dataDriftSql, ksCriticalValue } from './dataDrift';
 import { summarizeTerraformPlan } from './terraformPlan';
@@ -355,8 +356,8 @@ export class DriftService {
 }
 
 /**
- * Service ref of {@link DriftService}. The default factory has no Argo CD source; the plugin wires
- * one (the node-health service) with `DriftService.create({ …, argo })`.
+ * Service ref of {@link DriftService}: ClickHouse store for infrastructure and data drift, the
+ * node-health service (its Kubernetes informers) for Argo CD Application status.
  * @public
  */
 export const driftServiceRef = createServiceRef<DriftService>({
@@ -364,8 +365,17 @@ export const driftServiceRef = createServiceRef<DriftService>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { logger: coreServices.logger, store: clickHouseStoreServiceRef },
-      factory: ({ logger, store }) =>
-        DriftService.create({ client: store.client, database: store.database, logger }),
+      deps: {
+        logger: coreServices.logger,
+        store: clickHouseStoreServiceRef,
+        nodeHealth: nodeHealthServiceRef,
+      },
+      factory: ({ logger, store, nodeHealth }) =>
+        DriftService.create({
+          client: store.client,
+          database: store.database,
+          logger,
+          argo: nodeHealth,
+        }),
     }),
 });
