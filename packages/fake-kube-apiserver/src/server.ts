@@ -439,6 +439,7 @@ export class FakeKubeApiServer {
     }
     const matches = (o: KubeObject) =>
       (!namespace || o.metadata.namespace === namespace) &&
+      (!route.name || o.metadata.name === route.name) &&
       labels(o.metadata.labels) &&
       fields(o);
 
