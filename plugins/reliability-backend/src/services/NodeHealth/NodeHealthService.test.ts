@@ -263,7 +263,7 @@ describe('NodeHealthService', () => {
     const service = createService(
       clustersConfig([{ name: 'a', url: server.url }]),
       signals,
-      { signalDebounceMs: 150 },
+      { signalDebounceMs: 400 },
     );
     const before = await service.getEntityHealth(ALPHA);
     expect(before.pods[1].summary.severity).toBe('ok');
@@ -277,7 +277,7 @@ describe('NodeHealthService', () => {
       ...server.store.get(pods, 'validators', 'validator-beta-0'),
       status: { phase: 'Failed' },
     });
-    await new Promise(r => setTimeout(r, 400));
+    await new Promise(r => setTimeout(r, 900));
     expect(signals.publish).not.toHaveBeenCalled();
 
     const healthy = server.store.get(pods, 'validators', 'validator-alpha-1');
@@ -293,7 +293,18 @@ describe('NodeHealthService', () => {
       });
     }
     await waitFor(() => signals.publish.mock.calls.length > 0);
-    await new Promise(r => setTimeout(r, 400));
+    await new Promise(r => setTimeout(r, 900));
+    expect(signals.publish).toHaveBeenCalledTimes(1);
+
+    const current = server.store.get(pods, 'validators', 'validator-alpha-1');
+    server.store.upsert({
+      ...current,
+      metadata: {
+        ...current.metadata,
+        annotations: { note: 'no health change' },
+      },
+    });
+    await new Promise(r => setTimeout(r, 900));
     expect(signals.publish).toHaveBeenCalledTimes(1);
     const [signal] = signals.publish.mock.calls[0];
     expect(signal).toEqual({
