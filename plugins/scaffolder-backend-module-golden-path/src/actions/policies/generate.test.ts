@@ -102,7 +102,10 @@ describe('goldenpath:policies:generate', () => {
 
   it('should cover containers, initContainers and ephemeralContainers in the container checks', async () => {
     await run();
-    for (const p of ['require-signed-images', 'require-digest-pinning', 'runtime-hardening']) {
+    const [signed] = load('kyverno/require-signed-images/require-signed-images.yaml');
+    expect(Object.keys(signed.spec.rules[0].validate.pattern.spec)).toEqual(['=(ephemeralContainers)', '=(initContainers)', 'containers']);
+    expect(signed.spec.rules[0].validate.pattern.spec.containers[0].image).toBe('ghcr.io/acme/payments@* | ghcr.io/acme/payments:*');
+    for (const p of ['require-digest-pinning', 'runtime-hardening']) {
       const text = fs.readFileSync(path.join(workspacePath, `kyverno/${p}/${p}.yaml`), 'utf8');
       expect(text).toContain('request.object.spec.[ephemeralContainers, initContainers, containers][]');
     }

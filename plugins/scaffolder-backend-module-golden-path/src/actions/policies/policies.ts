@@ -92,16 +92,13 @@ function requireSignedImages(s: PolicySettings): Doc {
           exclude: { any: [{ resources: { namespaces: SYSTEM_NAMESPACES } }] },
           validate: {
             message: `Every image must come from ${allowed.join(' or ')}, so that it is covered by signature verification.`,
-            foreach: [
-              {
-                list: ALL_CONTAINERS,
-                deny: {
-                  conditions: {
-                    all: [{ key: '{{ element.image }}', operator: 'AnyNotIn', value: allowed }],
-                  },
-                },
+            pattern: {
+              spec: {
+                '=(ephemeralContainers)': [{ image: allowed.join(' | ') }],
+                '=(initContainers)': [{ image: allowed.join(' | ') }],
+                containers: [{ image: allowed.join(' | ') }],
               },
-            ],
+            },
           },
         },
         {
