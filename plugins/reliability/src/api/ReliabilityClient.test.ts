@@ -6,7 +6,7 @@ import {
   driftResponse,
   healthResponse,
   riskResponse,
-} from '../__fixtures__/responses';
+} from '../__testUtils__/responses';
 
 const ref = { kind: 'Component', namespace: 'default', name: 'validator-alpha' };
 

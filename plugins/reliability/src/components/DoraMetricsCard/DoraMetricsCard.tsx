@@ -31,6 +31,8 @@ export interface DoraMetricsCardProps {
 
 type MetricKey = keyof DoraResponse['metrics'];
 
+const percent = (v: number | null) => (v === null ? '–' : `${num(v * 100, 0)}%`);
+
 const METRICS: Array<{
   key: MetricKey;
   title: string;
@@ -39,7 +41,7 @@ const METRICS: Array<{
 }> = [
   { key: 'deploymentFrequency', title: 'Deployment frequency', format: v => (v === null ? '–' : `${num(v)} / week`), lowerIsBetter: false },
   { key: 'leadTimeForChanges', title: 'Lead time for changes', format: hours, lowerIsBetter: true },
-  { key: 'changeFailureRate', title: 'Change failure rate', format: v => (v === null ? '–' : `${num(v * 100, 0)}%`), lowerIsBetter: true },
+  { key: 'changeFailureRate', title: 'Change failure rate', format: v => percent(v), lowerIsBetter: true },
   { key: 'timeToRestoreService', title: 'Time to restore service', format: hours, lowerIsBetter: true },
 ];
 
@@ -61,6 +63,32 @@ function trendText(
   return `${up ? '▲' : '▼'}${change} from ${format(previous)} (${better ? 'better' : 'worse'})`;
 }
 
+function RevocationFlag(props: { value: DoraResponse }) {
+  const revocation = props.value.autoMergeRevocation;
+  if (!revocation.complete) {
+    return (
+      <SeverityLabel level="unknown">
+        Auto-merge revocation not evaluated: too few {props.value.productionEnvironment} deployments
+        in {revocation.windowDays} days
+      </SeverityLabel>
+    );
+  }
+  if (revocation.revoke) {
+    return (
+      <SeverityLabel level="critical">
+        Auto-merge revoked: change failure rate {percent(revocation.changeFailureRate)} is at or
+        above {percent(revocation.threshold)} over {revocation.windowDays} days
+      </SeverityLabel>
+    );
+  }
+  return (
+    <SeverityLabel level="ok">
+      Auto-merge allowed: change failure rate {percent(revocation.changeFailureRate)} below{' '}
+      {percent(revocation.threshold)} over {revocation.windowDays} days
+    </SeverityLabel>
+  );
+}
+
 /** The DORA card's body; exported for the Reliability tab. */
 export function DoraDetails(props: {
   value: DoraResponse;
@@ -77,8 +105,6 @@ export function DoraDetails(props: {
   if (excluded > 0) {
     notes.push(`${excluded} bot pull request${excluded === 1 ? '' : 's'} excluded from lead time for changes`);
   }
-  const revocation = value.autoMergeRevocation;
-  const cfr = (v: number | null) => (v === null ? '–' : `${num(v * 100, 0)}%`);
   return (
     <>
       <Table size="small" aria-label="DORA metrics">
@@ -126,22 +152,7 @@ export function DoraDetails(props: {
       </Table>
       <Box mt={1}>
         <Typography variant="body2" component="div">
-          {!revocation.complete ? (
-            <SeverityLabel level="unknown">
-              Auto-merge revocation not evaluated: too few {value.productionEnvironment} deployments in{' '}
-              {revocation.windowDays} days
-            </SeverityLabel>
-          ) : revocation.revoke ? (
-            <SeverityLabel level="critical">
-              Auto-merge revoked: change failure rate {cfr(revocation.changeFailureRate)} is at or above{' '}
-              {cfr(revocation.threshold)} over {revocation.windowDays} days
-            </SeverityLabel>
-          ) : (
-            <SeverityLabel level="ok">
-              Auto-merge allowed: change failure rate {cfr(revocation.changeFailureRate)} below{' '}
-              {cfr(revocation.threshold)} over {revocation.windowDays} days
-            </SeverityLabel>
-          )}
+          <RevocationFlag value={value} />
         </Typography>
       </Box>
       {(notes.length > 0 || previousNote) && (

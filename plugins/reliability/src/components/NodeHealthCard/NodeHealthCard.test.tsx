@@ -1,14 +1,14 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { NodeHealthCard } from './NodeHealthCard';
-import { bareEntity, healthResponse } from '../../__fixtures__/responses';
+import { bareEntity, healthResponse } from '../../__testUtils__/responses';
 import {
   mockReliabilityApi,
   pending,
   renderLegacyCard,
   renderNfsExtension,
   serviceUnavailable,
-} from '../../__fixtures__/testApps';
+} from '../../__testUtils__/testApps';
 
 const fresh = () => ({ ...healthResponse, generatedAt: new Date(Date.now() - 4000).toISOString() });
 

@@ -47,6 +47,13 @@ export interface RiskScoreCardProps {
   expanded?: boolean;
 }
 
+/** Level of a detector score in [0, 1]: the composite bands' 40/70 cut points on its own scale. */
+function detectorLevel(score: number): 'ok' | 'warning' | 'critical' {
+  if (score >= 0.7) return 'critical';
+  if (score >= 0.4) return 'warning';
+  return 'ok';
+}
+
 /** Nodes ordered riskiest first (composite, then the node name for a stable order). */
 export function riskiestFirst(nodes: NodeRisk[]): NodeRisk[] {
   return [...nodes].sort(
@@ -95,7 +102,7 @@ function NodeRiskDetails(props: { node: NodeRisk; expanded?: boolean }) {
               <TableRow key={d.detector}>
                 <TableCell>{DETECTOR_TITLES[d.detector]}</TableCell>
                 <TableCell>
-                  <SeverityLabel level={d.score >= 0.7 ? 'critical' : d.score >= 0.4 ? 'warning' : 'ok'}>
+                  <SeverityLabel level={detectorLevel(d.score)}>
                     {num(d.score * 100, 0)}%
                   </SeverityLabel>
                 </TableCell>

@@ -52,7 +52,11 @@ export function ReliabilityCard<T extends { generatedAt: string; errors: SourceE
   if (!value) {
     return (
       <InfoCard title={title} variant={variant}>
-        <section aria-label={label} aria-busy={loading}>
+        <section
+          aria-label={label}
+          aria-busy={loading || !error}
+          data-state={loading || !error ? 'loading' : 'error'}
+        >
           {loading || !error ? (
             <Progress />
           ) : (
