@@ -135,7 +135,7 @@ function formatTs(ts: string | number): string {
     throw new InputError(`Invalid timestamp '${ts}'`);
   }
   const rest = ms % 1000;
-  return `${(ms - rest) / 1000}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+  return `${(ms - rest) / 1000}.${String(rest).padStart(3, '0')}`;
 }
 
 const SPECIAL = /[\\\t\n\r]/;
