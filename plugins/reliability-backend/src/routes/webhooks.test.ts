@@ -77,7 +77,7 @@ describe('createWebhookRoutes', () => {
           const body = JSON.stringify(payload);
           const res = await post(body, {
             'X-GitHub-Event': def.name,
-            'X-GitHub-Delivery': `${source.replace('.', '-')}-${def.name}-${i}`,
+            'X-GitHub-Delivery': `${source}-${def.name}-${i}`.replace(/[._]/g, '-'),
             'X-Hub-Signature-256': await sign(SECRET, body),
           });
           results.push({ source, event: def.name, status: res.status, kind: res.body.kind });
