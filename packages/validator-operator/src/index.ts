@@ -23,3 +23,4 @@ export * from './reconcile/quantity';
 export * from './reaper/NamespaceReaper';
 export * from './webhook/admission';
 export * from './webhook/WebhookServer';
+export { main } from './main';

@@ -31,6 +31,8 @@ export class FakeSubstrateNode {
   readonly #server: http.Server;
   readonly #states = new Map<string, FakeChainState>();
   #url = '';
+  /** Called on every JSON-RPC call with the node's path. */
+  onCall?: (path: string, method: string) => void;
   /** JSON-RPC calls served, by method. */
   readonly calls = new Map<string, number>();
 
@@ -92,6 +94,7 @@ export class FakeSubstrateNode {
       return;
     }
     const method = String(request.method);
+    this.onCall?.(path, method);
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     let payload: Record<string, unknown>;
     if (method === 'system_health') {

@@ -44,13 +44,18 @@ export class FakeKubelet {
   readonly #server: FakeKubeApiServer;
   readonly #clock: TestClock;
   readonly #unsubscribe: () => void;
+  #scheduled = false;
 
   constructor(server: FakeKubeApiServer, clock: TestClock) {
     this.#server = server;
     this.#clock = clock;
     this.#unsubscribe = server.store.subscribe(e => {
-      if (e.object.kind === 'StatefulSet' || e.object.kind === 'Pod') {
-        setImmediate(() => this.sync());
+      if ((e.object.kind === 'StatefulSet' || e.object.kind === 'Pod') && !this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.sync();
+        });
       }
     });
   }
@@ -60,10 +65,11 @@ export class FakeKubelet {
     const store = this.#server.store;
     const stsType = store.findTypeByKind('apps/v1', 'StatefulSet')!;
     const podType = store.findTypeByKind('v1', 'Pod')!;
+    const pods = new Set(store.list(podType).map(p => `${p.metadata.namespace}/${p.metadata.name}`));
     for (const sts of store.list(stsType)) {
       const ns = sts.metadata.namespace!;
       const name = `${sts.metadata.name}-0`;
-      if (store.list(podType, ns).some(p => p.metadata.name === name)) continue;
+      if (pods.has(`${ns}/${name}`)) continue;
       const template = (sts.spec as any).template;
       store.upsert({
         apiVersion: 'v1',

@@ -1,5 +1,5 @@
 import { FakeKubeApiServer } from '@goldenpath/fake-kube-apiserver';
-import { startFakeCluster } from '../testUtils/harness';
+import { startFakeCluster } from '../__testUtils__/harness';
 import { KubeGateway } from '../kube/KubeGateway';
 import { LeaderElector } from './LeaderElector';
 

@@ -3,7 +3,7 @@ import { ValidatorNode } from '@goldenpath/plugin-reliability-common';
 import { OperatorMetrics } from '../metrics';
 import { StaticRiskReader } from '../risk/RiskReader';
 import { MemoryTelemetrySink } from '../telemetry/TelemetrySink';
-import { FakeSubstrateNode } from '../testUtils/FakeSubstrateNode';
+import { FakeSubstrateNode } from '../__testUtils__/FakeSubstrateNode';
 import {
   FakeKubelet,
   newValidatorNode,
@@ -11,7 +11,7 @@ import {
   TestClock,
   waitFor,
   writesSince,
-} from '../testUtils/harness';
+} from '../__testUtils__/harness';
 import { silentLogger } from '../logger';
 import { KubeGateway } from '../kube/KubeGateway';
 import { ValidatorNodeController } from './ValidatorNodeController';

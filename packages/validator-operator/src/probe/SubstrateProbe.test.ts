@@ -1,4 +1,4 @@
-import { FakeSubstrateNode } from '../testUtils/FakeSubstrateNode';
+import { FakeSubstrateNode } from '../__testUtils__/FakeSubstrateNode';
 import { SubstrateProbe } from './SubstrateProbe';
 
 describe('SubstrateProbe', () => {

@@ -65,12 +65,10 @@ export class SubstrateProbe {
         latencyMs: performance.now() - started,
       };
     } catch (e) {
-      const error =
-        e instanceof z.ZodError
-          ? `unexpected response shape: ${e.issues.map(i => `${i.path.join('.')} ${i.message}`).join('; ')}`
-          : e instanceof Error
-            ? e.message
-            : String(e);
+      let error = e instanceof Error ? e.message : String(e);
+      if (e instanceof z.ZodError) {
+        error = `unexpected response shape: ${e.issues.map(i => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+      }
       return { ok: false, error, latencyMs: performance.now() - started };
     }
   }

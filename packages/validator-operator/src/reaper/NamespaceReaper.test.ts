@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { FakeKubeApiServer } from '@goldenpath/fake-kube-apiserver';
 import { silentLogger } from '../logger';
-import { startFakeCluster } from '../testUtils/harness';
+import { startFakeCluster } from '../__testUtils__/harness';
 import { NamespaceReaper, parseTtl } from './NamespaceReaper';
 
 const NOW = new Date('2026-11-21T12:00:00Z');

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { createClient } from '@clickhouse/client';
+import { KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from './controller/LeaderElector';
+import { ValidatorNodeController } from './controller/ValidatorNodeController';
+import { KubeGateway } from './kube/KubeGateway';
+import { jsonLogger } from './logger';
+import { OperatorMetrics } from './metrics';
+import { NamespaceReaper } from './reaper/NamespaceReaper';
+import { HttpRiskReader, StaticRiskReader } from './risk/RiskReader';
+import { ClickHouseTelemetrySink, MemoryTelemetrySink, TelemetrySink } from './telemetry/TelemetrySink';
+import { WebhookServer } from './webhook/WebhookServer';
+
+const USAGE = `validator-operator [options]
+  --kubeconfig FILE                 kubeconfig (default: in-cluster service account)
+  --leader-elect=true|false         Lease leader election (default true)
+  --leader-election-namespace NS    namespace of the Lease (default $POD_NAMESPACE or goldenpath)
+  --health-probe-bind-address :8081 /healthz, /readyz and /metrics
+  --webhook-port 9443               HTTPS admission webhook (0 disables)
+  --webhook-cert-dir DIR            tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs)
+  --cluster NAME                    cluster label of telemetry rows (default default)
+  --clickhouse-url URL              ClickHouse HTTP endpoint for telemetry (none: telemetry kept in memory)
+  --clickhouse-database DB          default reliability
+  --risk-url URL                    reliability backend base, e.g. http://backstage:7007/api/reliability
+  --max-concurrent-recoveries N     default 5
+  --recovery-cooldown-seconds N     default 300
+  --reaper-interval-seconds N       default 300 (0 disables the reaper)
+  --reaper-dry-run                  report expired namespaces only
+Secrets come from the environment: CLICKHOUSE_PASSWORD, RISK_API_TOKEN.`;
+
+/**
+ * Entry point of `yarn workspace @goldenpath/validator-operator start --kubeconfig FILE`.
+ * @public
+ */
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      'leader-elect': { type: 'string', default: 'true' },
+      'leader-election-namespace': { type: 'string' },
+      'health-probe-bind-address': { type: 'string', default: ':8081' },
+      'webhook-port': { type: 'string', default: '9443' },
+      'webhook-cert-dir': { type: 'string', default: '/tmp/k8s-webhook-server/serving-certs' },
+      cluster: { type: 'string', default: 'default' },
+      'clickhouse-url': { type: 'string' },
+      'clickhouse-database': { type: 'string', default: 'reliability' },
+      'risk-url': { type: 'string' },
+      'max-concurrent-recoveries': { type: 'string', default: '5' },
+      'recovery-cooldown-seconds': { type: 'string', default: '300' },
+      'reaper-interval-seconds': { type: 'string', default: '300' },
+      'reaper-dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const int = (name: string, v: string | undefined, min = 0) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
+    return n;
+  };
+  const logger = jsonLogger();
+  const kc = new KubeConfig();
+  if (values.kubeconfig) {
+    if (!fs.existsSync(values.kubeconfig)) throw new Error(`--kubeconfig ${values.kubeconfig} does not exist`);
+    kc.loadFromFile(values.kubeconfig);
+  } else {
+    kc.loadFromCluster();
+  }
+  const kube = KubeGateway.create(kc);
+  const identity = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
+  const metrics = OperatorMetrics.create();
+  const telemetry: TelemetrySink = values['clickhouse-url']
+    ? ClickHouseTelemetrySink.create({
+        client: createClient({
+          url: values['clickhouse-url'],
+          username: process.env.CLICKHOUSE_USER ?? 'default',
+          password: process.env.CLICKHOUSE_PASSWORD ?? '',
+        }),
+        database: values['clickhouse-database'],
+        onError: e => logger.warn('Telemetry insert failed; rows kept for the next flush', { error: String((e as Error)?.message ?? e) }),
+      })
+    : new MemoryTelemetrySink();
+  const risk = values['risk-url']
+    ? HttpRiskReader.create({
+        baseUrl: values['risk-url'],
+        token: process.env.RISK_API_TOKEN,
+        onError: e => logger.warn('Reading composite risk failed', { error: String((e as Error)?.message ?? e) }),
+      })
+    : new StaticRiskReader();
+  const controller = ValidatorNodeController.create({
+    kube, logger, metrics, telemetry, risk, identity,
+    cluster: values.cluster,
+    maxConcurrentRecoveries: int('max-concurrent-recoveries', values['max-concurrent-recoveries'], 1),
+    recoveryCooldownSeconds: int('recovery-cooldown-seconds', values['recovery-cooldown-seconds']),
+  });
+  const reaperInterval = int('reaper-interval-seconds', values['reaper-interval-seconds']);
+  const reaper = reaperInterval
+    ? NamespaceReaper.create({ kube, logger, registry: metrics.registry, dryRun: values['reaper-dry-run'], intervalMs: reaperInterval * 1000 })
+    : undefined;
+
+  let ready = false;
+  const onLead = () => {
+    metrics.leader.set(1);
+    logger.info('Leading: starting controllers', { identity });
+    controller.start().then(() => {
+      ready = true;
+    }, e => {
+      logger.error('Controller failed to start', { error: String(e?.message ?? e) });
+      process.exitCode = 1;
+    });
+    reaper?.start();
+  };
+  const onLose = () => {
+    metrics.leader.set(0);
+    logger.warn('Lost leadership: exiting so a fresh replica takes over', { identity });
+    // Exiting is what controller-runtime does: no half-stopped caches keep acting.
+    void shutdown(1);
+  };
+  const elector =
+    values['leader-elect'] === 'false'
+      ? undefined
+      : LeaderElector.create({
+          kube,
+          identity,
+          namespace: values['leader-election-namespace'] ?? process.env.POD_NAMESPACE ?? 'goldenpath',
+          onStartedLeading: onLead,
+          onStoppedLeading: onLose,
+        });
+
+  const [host, port] = splitAddress(values['health-probe-bind-address']!);
+  const health = http.createServer(async (req, res) => {
+    if (req.url === '/healthz') res.writeHead(200).end('ok');
+    else if (req.url === '/readyz') res.writeHead(ready || !elector?.isLeader ? 200 : 503).end(ready ? 'ok' : 'starting');
+    else if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+    } else res.writeHead(404).end();
+  });
+  health.listen(port, host);
+
+  const webhookPort = int('webhook-port', values['webhook-port']);
+  let webhook: WebhookServer | undefined;
+  if (webhookPort) {
+    const dir = values['webhook-cert-dir']!;
+    webhook = await WebhookServer.start({
+      cert: fs.readFileSync(`${dir}/tls.crt`),
+      key: fs.readFileSync(`${dir}/tls.key`),
+      port: webhookPort,
+      listExisting: async () => (await kube.listValidatorNodes()).items,
+    });
+  }
+
+  let stopping = false;
+  async function shutdown(code: number) {
+    if (stopping) return;
+    stopping = true;
+    reaper?.stop();
+    await controller.stop().catch(() => {});
+    await elector?.stop();
+    await telemetry.close().catch(() => {});
+    await webhook?.close();
+    health.close();
+    process.exit(code);
+  }
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+
+  if (elector) elector.start();
+  else onLead();
+}
+
+function splitAddress(addr: string): [string | undefined, number] {
+  const i = addr.lastIndexOf(':');
+  const port = Number(addr.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--health-probe-bind-address must be [host]:port, got ${addr}`);
+  }
+  return [addr.slice(0, i) || undefined, port];
+}
