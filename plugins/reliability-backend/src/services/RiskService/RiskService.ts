@@ -188,15 +188,18 @@ export class RiskService {
     const now = options.now ?? new Date();
     const to = alignToBucket(now);
     const trendFrom = new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
-    if (await this.#componentIsBehind(options.component, to)) {
+    const read = () =>
+      this.#readScores(entityScoresSql(this.#database), {
+        component: options.component,
+        namespace: options.namespace ?? '',
+        from: toSeconds(trendFrom),
+        to: toSeconds(to),
+      });
+    let rows = await read();
+    if (await this.#isBehind(options.component, to, rows)) {
       await this.refresh({ component: options.component, now });
+      rows = await read();
     }
-    const rows = await this.#readScores(entityScoresSql(this.#database), {
-      component: options.component,
-      namespace: options.namespace ?? '',
-      from: toSeconds(trendFrom),
-      to: toSeconds(to),
-    });
     const byNode = new Map<string, Row[]>();
     for (const row of rows) {
       const key = `${row.cluster}/${row.namespace}/${row.node}`;
@@ -248,16 +251,23 @@ export class RiskService {
   }
 
   /** True when the component has telemetry in a later bucket than its stored scores. */
-  async #componentIsBehind(component: string, to: Date): Promise<boolean> {
-    const [row] = await this.#select<{ telemetry: number | string; scores: number | string }>(
-      `SELECT
-        (SELECT toUnixTimestamp(max(bucket)) FROM ${this.#database}.telemetry_5m
-          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS telemetry,
-        (SELECT toUnixTimestamp(max(bucket)) FROM ${this.#database}.risk_scores
-          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS scores`,
-      { component, to: toSeconds(to) },
+  async #isBehind(component: string, to: Date, rows: Row[]): Promise<boolean> {
+    let telemetryLast: number;
+    if (rows.length > 0) {
+      telemetryLast = Number(rows[0].telemetry_last);
+    } else {
+      const [row] = await this.#select<{ last: number | string }>(
+        `SELECT toUnixTimestamp(max(bucket)) AS last FROM ${this.#database}.telemetry_5m
+          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}`,
+        { component, to: toSeconds(to) },
+      );
+      telemetryLast = Number(row.last);
+    }
+    const scoredLast = rows.reduce(
+      (max, row) => Math.max(max, Date.parse(`${String(row.ts_text).replace(' ', 'T')}Z`) / 1000),
+      0,
     );
-    return Number(row.telemetry) > Number(row.scores);
+    return telemetryLast > scoredLast;
   }
 
   async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {

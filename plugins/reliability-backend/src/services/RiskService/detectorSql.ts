@@ -231,7 +231,8 @@ export function buildRefreshQuery(options: {
 
 /**
  * Reads the stored scores of one component's nodes, every bucket in
- * `[{from}, {to}]`, with each node's latest bucket.
+ * `[{from}, {to}]` (newest computation of each), with each node's latest
+ * bucket and, as `telemetry_last`, the component's latest telemetry bucket.
  *
  * @internal
  */
@@ -240,38 +241,35 @@ export function entityScoresSql(database: string): string {
     .map(d => `detail['${d}'] AS ${d}`)
     .join(', ');
   return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text, composite, ${detectors},
-    if(bucket = last, detail, map()) AS detail, toString(last) AS last_bucket
+    if(bucket = last, detail, map()) AS detail, toString(last) AS last_bucket,
+    (SELECT toUnixTimestamp(max(bucket)) FROM ${database}.telemetry_5m
+      WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS telemetry_last
   FROM (
     SELECT *, max(bucket) OVER (PARTITION BY component, cluster, namespace, node) AS last
-    FROM ${database}.risk_scores FINAL
-    WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
-      AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+    FROM (
+      SELECT * FROM ${database}.risk_scores
+      WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
+        AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+      ORDER BY computed_at DESC
+      LIMIT 1 BY component, cluster, namespace, node, bucket
+    )
   )
   ORDER BY node, cluster, namespace, bucket`;
 }
 
 /**
- * Reads the latest stored bucket of every node seen in `[{from}, {to}]`,
- * highest composite first, `{limit}` rows. The ranking reads only key
- * columns; the wide `detail` is fetched for the ranked rows alone.
+ * Reads the latest stored bucket of every node seen in `[{from}, {to}]` from
+ * `risk_latest`, highest composite first, `{limit}` rows.
  *
  * @internal
  */
 export function fleetScoresSql(database: string): string {
   return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
     toString(bucket) AS last_bucket, composite, detail
-  FROM ${database}.risk_scores
+  FROM ${database}.risk_latest FINAL
   WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
-    AND (component, cluster, namespace, node, bucket, computed_at) IN (
-      SELECT component, cluster, namespace, node, max(bucket) AS b,
-        argMax(computed_at, (bucket, computed_at)) AS c
-      FROM ${database}.risk_scores
-      WHERE bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
-      GROUP BY component, cluster, namespace, node
-      ORDER BY argMax(composite, (bucket, computed_at)) DESC, node
-      LIMIT {limit:UInt32})
   ORDER BY composite DESC, node
-  LIMIT 1 BY component, cluster, namespace, node`;
+  LIMIT {limit:UInt32}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { migration as deliveryEvents } from './0002_delivery_events';
 import { migration as costReports } from './0003_cost_reports';
 import { migration as driftReports } from './0004_drift_reports';
 import { migration as riskScores } from './0005_risk_scores';
+import { migration as riskLatest } from './0006_risk_latest';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
 
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   costReports,
   driftReports,
   riskScores,
+  riskLatest,
 ];
