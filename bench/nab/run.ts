@@ -29,7 +29,7 @@ import {
   resultPath,
   SeriesRow,
 } from './lib/corpus';
-import { evaluateDetector } from './lib/evaluate';
+import { evaluateDetector, formatResults } from './lib/evaluate';
 
 // chdb types its connection against @clickhouse/client-common 1.23.0 while the
 // client is 1.23.1; the runtime interface is the same.
@@ -49,6 +49,8 @@ interface RunOptions {
   detector: string;
   core: UnivariateCoreOptions;
   streamingCheck: boolean;
+  verbose: boolean;
+  column: 'onset' | 'score';
 }
 
 function parseOptions(argv: string[]): RunOptions {
@@ -65,6 +67,8 @@ function parseOptions(argv: string[]): RunOptions {
       detector: { type: 'string', default: 'goldenpath' },
       options: { type: 'string' },
       'no-streaming-check': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      column: { type: 'string', default: 'onset' },
     },
   });
   const windows = path.resolve(values.windows!);
@@ -78,7 +82,11 @@ function parseOptions(argv: string[]): RunOptions {
       `--detector must be letters, digits, '_' or '-': '${values.detector}'`,
     );
   }
+  if (values.column !== 'onset' && values.column !== 'score') {
+    throw new Error(`--column must be 'onset' or 'score': '${values.column}'`);
+  }
   return {
+    column: values.column,
     data: path.resolve(values.data!),
     windows,
     profiles: path.resolve(
@@ -88,6 +96,7 @@ function parseOptions(argv: string[]): RunOptions {
     detector: values.detector!,
     core,
     streamingCheck: !values['no-streaming-check'],
+    verbose: values.verbose!,
   };
 }
 
@@ -116,6 +125,7 @@ async function scoreSeries(
   client: ClickHouseClient,
   series: string,
   core: UnivariateCoreOptions,
+  column: 'onset' | 'score',
   limit?: number,
 ): Promise<Array<{ ms: number; score: number }>> {
   const source =
@@ -124,7 +134,7 @@ async function scoreSeries(
       : `SELECT series, ts, value FROM ${TABLE} WHERE series = {nab_series:String} ORDER BY ts LIMIT {nab_limit:UInt32}`;
   const { sql, params } = univariateScoreSql(source, core);
   const result = await client.query({
-    query: `SELECT toUnixTimestamp64Milli(ts) AS ms, score FROM (${sql}) ORDER BY ms`,
+    query: `SELECT toUnixTimestamp64Milli(ts) AS ms, ${column} AS score FROM (${sql}) ORDER BY ms`,
     query_params: { ...params, nab_series: series, nab_limit: limit ?? 0 },
     format: 'JSONEachRow',
   });
@@ -193,7 +203,12 @@ async function main(): Promise<void> {
     const loaded = Date.now();
 
     for (const file of files) {
-      const scored = await scoreSeries(client, file, options.core);
+      const scored = await scoreSeries(
+        client,
+        file,
+        options.core,
+        options.column,
+      );
       const timestamps = rawTimestamps(path.join(options.data, file));
       if (scored.length !== timestamps.length) {
         throw new Error(
@@ -207,7 +222,13 @@ async function main(): Promise<void> {
       if (options.streamingCheck) {
         // Scoring only a prefix must reproduce the prefix's scores exactly.
         const cut = Math.floor(scored.length / 2);
-        const prefix = await scoreSeries(client, file, options.core, cut);
+        const prefix = await scoreSeries(
+          client,
+          file,
+          options.core,
+          options.column,
+          cut,
+        );
         prefix.forEach((r, i) => {
           if (r.ms !== scored[i].ms || r.score !== scored[i].score) {
             throw new Error(
@@ -239,17 +260,14 @@ async function main(): Promise<void> {
             ? ` (incl. streaming check on ${streamingChecked} files)`
             : ''
         }\n` +
-        `core options: ${JSON.stringify(options.core)}\n` +
+        `core options: ${JSON.stringify(options.core)}; column: ${
+          options.column
+        }\n` +
         `results: ${options.out}\n`,
     );
-    for (const r of results) {
-      process.stdout.write(
-        `${options.detector}  ${r.profile.padEnd(20)} score ${r.normalised
-          .toFixed(2)
-          .padStart(6)}  ` +
-          `threshold ${r.threshold.toFixed(4)}  raw ${r.raw.toFixed(3)}\n`,
-      );
-    }
+    process.stdout.write(
+      formatResults(options.detector, results, windows, options.verbose),
+    );
   } finally {
     await client.close();
     fs.rmSync(dbDir, { recursive: true, force: true });

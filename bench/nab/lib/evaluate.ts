@@ -74,3 +74,41 @@ export function evaluateDetector(
     };
   });
 }
+
+/**
+ * Formats a detector's results as the benchmark prints them: one line per
+ * profile (normalised score, threshold, raw score, windows detected, false
+ * positive rows) and, when `perFile` is set, the standard profile's outcome
+ * per data file.
+ *
+ * @public
+ */
+export function formatResults(
+  detector: string,
+  results: readonly ProfileResult[],
+  windows: ReadonlyMap<string, AnomalyWindow[]>,
+  perFile: boolean,
+): string {
+  const lines = results.map(
+    r =>
+      `${detector}  ${r.profile.padEnd(20)} score ${r.normalised
+        .toFixed(2)
+        .padStart(6)}  threshold ${r.threshold.toFixed(4)}  raw ${r.raw.toFixed(
+        3,
+      )}  windows detected ${r.windowsDetected}/${
+        r.windowCount
+      }  false-positive rows ${r.fp}`,
+  );
+  if (perFile && results.length > 0) {
+    const first = results[0];
+    lines.push('', `per file at the ${first.profile} threshold:`);
+    for (const [file, o] of first.perFile) {
+      lines.push(
+        `  ${file.padEnd(60)} raw ${o.raw.toFixed(3).padStart(7)}  windows ${
+          o.windowsDetected
+        }/${windows.get(file)?.length ?? 0}  fp ${o.fp}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -75,6 +75,8 @@ export interface ThresholdOutcome {
   tn: number;
   fp: number;
   fn: number;
+  /** Windows with at least one detection (per file; corpus-wide in sweeps). */
+  windowsDetected: number;
 }
 
 /**
@@ -215,6 +217,7 @@ export function scoreAtThreshold(
     threshold,
     raw: tpSum + fpSum - profile.fnWeight * missed,
     ...counts,
+    windowsDetected: best.size,
   };
 }
 
@@ -261,6 +264,7 @@ export function optimiseThreshold(
     tn: outside,
     fp: 0,
     fn: inWindows,
+    windowsDetected: 0,
   };
   for (let i = 0; i < all.length; i++) {
     const point = all[i];
@@ -290,6 +294,7 @@ export function optimiseThreshold(
           tn: outside - counts.fp,
           fp: counts.fp,
           fn: inWindows - counts.tp,
+          windowsDetected: best.size,
         };
       }
     }

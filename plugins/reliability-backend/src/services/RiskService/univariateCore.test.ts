@@ -12,13 +12,19 @@ type ClientConnection = NonNullable<
 >['connection'];
 
 type Point = { series: string; ts: string; value: number };
-type Scored = Point & { baseline: number; spread: number; score: number };
+type Scored = Point & {
+  baseline: number;
+  spread: number;
+  score: number;
+  onset: number;
+};
 
 const START = Date.UTC(2026, 0, 1);
-const STEP_MS = 60_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
-function isoAt(i: number): string {
-  return new Date(START + i * STEP_MS)
+function isoAt(i: number, stepMs = MINUTE): string {
+  return new Date(START + i * stepMs)
     .toISOString()
     .replace('T', ' ')
     .replace('Z', '');
@@ -33,8 +39,12 @@ function noise(seed: number): () => number {
   };
 }
 
-function series(name: string, values: number[]): Point[] {
-  return values.map((value, i) => ({ series: name, ts: isoAt(i), value }));
+function series(name: string, values: number[], stepMs = MINUTE): Point[] {
+  return values.map((value, i) => ({
+    series: name,
+    ts: isoAt(i, stepMs),
+    value,
+  }));
 }
 
 describe('univariateScoreSql', () => {
@@ -83,6 +93,7 @@ describe('univariateScoreSql', () => {
         baseline: Number(r.baseline),
         spread: Number(r.spread),
         score: Number(r.score),
+        onset: Number(r.onset),
       }),
     );
   }
@@ -108,7 +119,7 @@ describe('univariateScoreSql', () => {
       ...series('flat', Array(300).fill(3)),
       ...series(
         'step',
-        Array.from({ length: 300 }, (_, i) => (i < 150 ? 0 : 1e6)),
+        Array.from({ length: 300 }, (_, i) => (i < 150 ? 5 + rnd() : 1e6)),
       ),
       ...series(
         'wild',
@@ -123,16 +134,22 @@ describe('univariateScoreSql', () => {
 
     expect(rows).toHaveLength(1200);
     for (const row of rows) {
-      expect(Number.isFinite(row.score)).toBe(true);
-      expect(row.score).toBeGreaterThanOrEqual(0);
-      expect(row.score).toBeLessThanOrEqual(1);
+      for (const v of [row.score, row.onset]) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      expect(row.onset === 0 || row.onset === row.score).toBe(true);
       expect(row.spread).toBeGreaterThan(0);
     }
     expect(
       rows.filter(r => r.series === 'flat').every(r => r.score === 0),
     ).toBe(true);
     const step = rows.filter(r => r.series === 'step');
-    expect(step[150].score).toBeGreaterThan(0.99);
+    const beforeStep = Math.max(...step.slice(50, 150).map(r => r.score));
+    expect(step[150].score).toBeGreaterThan(0.4);
+    expect(step[150].score).toBeGreaterThan(beforeStep);
+    expect(step[150].onset).toBe(step[150].score);
   });
 
   it('should score each series only from its own history', async () => {
@@ -152,19 +169,50 @@ describe('univariateScoreSql', () => {
     expect(mixed.filter(r => r.series === 'node-b')).toHaveLength(300);
   });
 
-  it('should score a clear spike far above steady noise', async () => {
+  it('should score a clear spike far above steady noise and fire its onset once per cooldown', async () => {
+    // 5-minute rows over 8 days: past `referenceRows`, so the histogram grid
+    // is fixed, and every time-of-day bucket has history.
     const rnd = noise(5);
-    const values = Array.from({ length: 500 }, (_, i) =>
-      i === 400 ? 100 : 50 + 2 * rnd(),
+    const spikes = new Set([2100, 2110, 2350]);
+    const values = Array.from({ length: 2400 }, (_, i) =>
+      spikes.has(i) ? 100 : 50 + 2 * rnd(),
     );
-    const rows = await score(series('node-a', values));
-    const steady = rows.slice(300, 400).map(r => r.score);
+    const rows = await score(series('node-a', values, 5 * MINUTE));
+    const steady = rows.slice(2000, 2100).map(r => r.score);
     const meanSteady = steady.reduce((s, x) => s + x, 0) / steady.length;
 
-    expect(rows[400].score).toBeGreaterThan(0.99);
-    expect(rows[400].score).toBeGreaterThan(Math.max(...steady));
-    expect(meanSteady).toBeLessThan(0.8);
-    expect(rows[400].baseline).toBeCloseTo(50, 0);
+    expect(rows[2100].score).toBeGreaterThan(0.5);
+    expect(rows[2100].score).toBeGreaterThan(Math.max(...steady) + 0.2);
+    expect(meanSteady).toBeLessThan(0.2);
+    expect(rows[2100].baseline).toBeCloseTo(50, 0);
+    expect(rows[2100].value).toBeGreaterThan(
+      rows[2100].baseline + 10 * rows[2100].spread,
+    );
+
+    // The second spike is 10 rows later, inside the 200-row cooldown: still a
+    // high score, but no new onset. The third one is past the cooldown.
+    expect(rows[2100].onset).toBe(rows[2100].score);
+    expect(rows[2110].score).toBeGreaterThan(0.4);
+    expect(rows[2110].score).toBeLessThan(rows[2100].score);
+    expect(rows[2110].onset).toBe(0);
+    expect(rows[2350].onset).toBeGreaterThan(0.4);
+    expect(rows.slice(2101, 2350).every(r => r.onset < 0.2)).toBe(true);
+  });
+
+  it('should score a value that is common overall but rare at this time of day', async () => {
+    // Hourly rows for 30 days: 10 in the UTC morning, 20 in the afternoon.
+    const rnd = noise(13);
+    const values = Array.from(
+      { length: 30 * 24 },
+      (_, i) => (i % 24 < 12 ? 10 : 20) + 0.2 * rnd(),
+    );
+    values.push(20, 10); // day 31, 00:00 and 01:00 UTC
+    const rows = await score(series('node-a', values, HOUR));
+    const usual = rows.slice(29 * 24, 30 * 24).map(r => r.score);
+
+    expect(Math.max(...usual)).toBeLessThan(0.1);
+    expect(rows[30 * 24].score).toBeGreaterThan(0.3);
+    expect(rows[30 * 24 + 1].score).toBeLessThan(0.1);
   });
 
   it('should score nothing before the minimum history is reached', async () => {
@@ -173,11 +221,14 @@ describe('univariateScoreSql', () => {
       { ...DEFAULT_UNIVARIATE_CORE, minHistoryRows: 10 },
     );
     expect(rows.slice(0, 10).every(r => r.score === 0)).toBe(true);
+    expect(rows.slice(10).some(r => r.score > 0)).toBe(true);
   });
 
   it('should pass every tunable as a uc_ query parameter and reject bad options', () => {
     const { sql, params } = univariateScoreSql('SELECT 1');
-    expect(Object.keys(params).length).toBeGreaterThan(0);
+    expect(Object.keys(params)).toHaveLength(
+      Object.keys(DEFAULT_UNIVARIATE_CORE).length,
+    );
     for (const key of Object.keys(params)) {
       expect(key.startsWith('uc_')).toBe(true);
       expect(sql).toContain(`{${key}:`);
@@ -185,9 +236,15 @@ describe('univariateScoreSql', () => {
     expect(() =>
       univariateScoreSql('SELECT 1', {
         ...DEFAULT_UNIVARIATE_CORE,
-        baselineRows: 1.5,
+        referenceRows: 1.5,
       }),
-    ).toThrow(/baselineRows/);
+    ).toThrow(/referenceRows/);
+    expect(() =>
+      univariateScoreSql('SELECT 1', {
+        ...DEFAULT_UNIVARIATE_CORE,
+        contextHours: 25,
+      }),
+    ).toThrow(/contextHours/);
     expect(() =>
       univariateScoreSql('SELECT 1', {
         ...DEFAULT_UNIVARIATE_CORE,
