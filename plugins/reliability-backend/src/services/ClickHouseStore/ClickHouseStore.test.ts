@@ -179,4 +179,38 @@ describe('ClickHouseStore', () => {
     expect(kept).toBe(syntax);
     expect(kept).not.toBeInstanceOf(ServiceUnavailableError);
   });
+
+  it('should send raw inserts to a server with the settings in the INSERT itself', async () => {
+    const exec = jest.fn().mockResolvedValue({ stream: { resume: jest.fn() } });
+    const server = ClickHouseStore.fromClient({
+      client: { exec } as any,
+      database: 'reliability',
+      logger,
+    });
+    await server.insertRaw({
+      table: 'telemetry',
+      columns: ['ts', 'value'],
+      format: 'TabSeparated',
+      body: '1763719200.000\t1',
+      settings: { insert_deduplication_token: 'abc.0', deduplicate_blocks_in_dependent_materialized_views: 1 },
+    });
+    expect(exec).toHaveBeenCalledTimes(1);
+    expect(exec.mock.calls[0][0].query).toBe(
+      "INSERT INTO reliability.telemetry (ts, value) SETTINGS insert_deduplication_token = 'abc.0', deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT TabSeparated",
+    );
+    expect(exec.mock.calls[0][0].clickhouse_settings).toBeUndefined();
+    await expect(
+      server.insertRaw({
+        table: 'telemetry',
+        columns: ['ts'],
+        format: 'TabSeparated',
+        body: '',
+        settings: { insert_deduplication_token: "x' , readonly = 0 --" },
+      }),
+    ).rejects.toThrow(/Invalid value for setting insert_deduplication_token/);
+    await expect(
+      server.insertRaw({ table: 'telemetry; DROP', columns: ['ts'], format: 'TabSeparated', body: '' }),
+    ).rejects.toThrow(/Invalid identifier/);
+    expect(exec).toHaveBeenCalledTimes(1);
+  });
 });
