@@ -77,16 +77,22 @@ export async function main(argv: string[]): Promise<void> {
   const kube = KubeGateway.create(kc);
   const identity = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
   const metrics = OperatorMetrics.create();
-  const telemetry: TelemetrySink = values['clickhouse-url']
-    ? ClickHouseTelemetrySink.create({
-        client: createClient({
-          url: values['clickhouse-url'],
-          username: process.env.CLICKHOUSE_USER ?? 'default',
-          password: process.env.CLICKHOUSE_PASSWORD ?? '',
+  const clickHouseSink = (url: string) =>
+    ClickHouseTelemetrySink.create({
+      client: createClient({
+        url,
+        username: process.env.CLICKHOUSE_USER ?? 'default',
+        password: process.env.CLICKHOUSE_PASSWORD ?? '',
+      }),
+      database: values['clickhouse-database'],
+      onError: e =>
+        logger.warn('Telemetry insert failed; rows kept for the next flush', {
+          endpoint: url,
+          error: String((e as Error)?.message ?? e),
         }),
-        database: values['clickhouse-database'],
-        onError: e => logger.warn('Telemetry insert failed; rows kept for the next flush', { error: String((e as Error)?.message ?? e) }),
-      })
+    });
+  const telemetry: TelemetrySink = values['clickhouse-url']
+    ? clickHouseSink(values['clickhouse-url'])
     : new MemoryTelemetrySink();
   const risk = values['risk-url']
     ? HttpRiskReader.create({
@@ -97,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
     : new StaticRiskReader();
   const controller = ValidatorNodeController.create({
     kube, logger, metrics, telemetry, risk, identity,
+    telemetryForEndpoint: clickHouseSink,
     cluster: values.cluster,
     maxConcurrentRecoveries: int('max-concurrent-recoveries', values['max-concurrent-recoveries'], 1),
     recoveryCooldownSeconds: int('recovery-cooldown-seconds', values['recovery-cooldown-seconds']),

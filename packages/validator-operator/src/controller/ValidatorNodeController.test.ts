@@ -301,6 +301,29 @@ describe('ValidatorNodeController', () => {
     expect((await step(limited, 'theta')).phase).toBe('Degraded');
   });
 
+  it('should write telemetry of a node with spec.analyticsEndpoint to that endpoint\'s sink', async () => {
+    await setup([newValidatorNode('kappa', { spec: { analyticsEndpoint: 'http://clickhouse.analytics:8123' } })]);
+    const own = new MemoryTelemetrySink();
+    const endpoints: string[] = [];
+    const c = ValidatorNodeController.create({
+      kube, logger: silentLogger, metrics, telemetry, risk, now: clock.now,
+      telemetryForEndpoint: url => {
+        endpoints.push(url);
+        return own;
+      },
+      probeUrl: n => `${chain.url}/${n.metadata.namespace}/${n.metadata.name}`,
+    });
+    controllers.push(c);
+    await c.start({ runQueue: false });
+    await c.reconcile('validators', 'kappa');
+    await waitFor(() => !!pod('kappa'));
+    await step(c, 'kappa');
+    await step(c, 'kappa');
+    expect(endpoints).toEqual(['http://clickhouse.analytics:8123']);
+    expect(own.rows.filter(r => r.metric === 'block_height')).toHaveLength(2);
+    expect(telemetry.rows).toEqual([]);
+  });
+
   it('should remove its finalizer when a ValidatorNode is deleted', async () => {
     const c = await setup([newValidatorNode('iota')]);
     await c.reconcile('validators', 'iota');

@@ -44,7 +44,13 @@ export interface ValidatorNodeControllerOptions {
   kube: KubeGateway;
   logger: OperatorLogger;
   metrics: OperatorMetrics;
+  /** Default telemetry sink. */
   telemetry: TelemetrySink;
+  /**
+   * Sink for a node's own `spec.analyticsEndpoint` (one per endpoint, created on first use);
+   * without it every node writes to `telemetry`.
+   */
+  telemetryForEndpoint?: (endpoint: string) => TelemetrySink;
   risk: RiskReader;
   probe?: SubstrateProbe;
   /** Cluster name written into telemetry rows. Default `default`. */
@@ -93,6 +99,7 @@ export class ValidatorNodeController {
   readonly #recovery: RecoveryExecutor;
   readonly #now: () => Date;
   readonly #lastProbe = new Map<string, number>();
+  readonly #sinks = new Map<string, TelemetrySink>();
   /** Status we wrote, until the informer catches up (resourceVersion before the write). */
   readonly #written = new Map<string, { beforeRv?: string; node: ValidatorNode }>();
   #nodes?: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
@@ -190,8 +197,21 @@ export class ValidatorNodeController {
     this.#resync.unref?.();
   }
 
+  #sinkFor(node: ValidatorNode): TelemetrySink {
+    const endpoint = node.spec.analyticsEndpoint;
+    if (!endpoint || !this.#o.telemetryForEndpoint) return this.#o.telemetry;
+    let sink = this.#sinks.get(endpoint);
+    if (!sink) {
+      sink = this.#o.telemetryForEndpoint(endpoint);
+      this.#sinks.set(endpoint, sink);
+    }
+    return sink;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.#resync);
+    await Promise.all([...this.#sinks.values()].map(s => s.close().catch(() => {})));
+    this.#sinks.clear();
     this.#queue.stop();
     await Promise.all(
       [this.#nodes, this.#pods, this.#sets, this.#services, this.#claims].map(i => i?.stop()),
@@ -259,7 +279,7 @@ export class ValidatorNodeController {
     const finalizers = (node.metadata.finalizers as string[] | undefined) ?? [];
     if (node.metadata.deletionTimestamp) {
       if (finalizers.includes(OPERATOR.finalizer)) {
-        await this.#o.telemetry.flush();
+        await this.#sinkFor(node).flush();
         this.#o.metrics.removeNode(namespace, name);
         await kube.patchValidatorNodeMetadata(namespace, name, {
           finalizers: finalizers.filter(f => f !== OPERATOR.finalizer),
@@ -311,7 +331,7 @@ export class ValidatorNodeController {
           { outcome: probe.ok ? 'ok' : 'error' },
           probe.latencyMs / 1000,
         );
-        this.#o.telemetry.push(this.#rows(node, probe, now));
+        this.#sinkFor(node).push(this.#rows(node, probe, now));
       }
     }
 
