@@ -87,6 +87,15 @@ describe('CostService', () => {
     expect(cost.environments[0]).toMatchObject({ pastMonthlyCost: null, diffMonthlyCost: null, totalMonthlyCost: 4018.65, status: 'within' });
   });
 
+  it('should pick the environment out of a whole budgets file', async () => {
+    const file = { environments: { production: { approval_usd: 100 }, staging: { approval_usd: 1000 } } };
+    const diff = read('diff_with_policy_data_upload/diff_with_policy_data_upload.golden.json');
+    const prod = await service.ingestReport({ entityRef: 'component:default/b', environment: 'production', budgets: file, infracost: diff });
+    const staging = await service.ingestReport({ entityRef: 'component:default/b', environment: 'staging', budgets: file, infracost: diff });
+    const flat = await service.ingestReport({ entityRef: 'component:default/b', environment: 'qa', budgets: { qa: { pr_delta_usd: 10 } }, infracost: diff });
+    expect([prod.status, staging.status, flat.status]).toEqual(['needs-approval', 'within', 'over']);
+  });
+
   it('should return empty data for an entity without reports', async () => {
     const cost = await service.getEntityCost({ entityRef: 'component:default/none', repository: 'x/none' });
     expect(cost).toEqual({ entityRef: 'component:default/none', environments: [], history: [], topChangedResources: [] });

@@ -9,6 +9,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
+  BudgetThresholds,
   budgetThresholdsSchema,
   CostResponse,
 } from '@goldenpath/plugin-reliability-common';
@@ -22,7 +23,9 @@ import { summarizeInfracost, InfracostSummary } from './infracost';
  *
  * - `entityRef` or `repository` (`owner/repo`, matched to `github.com/project-slug`): at least one
  * - `environment`: the budget environment (`production`, `staging`, …)
- * - `budget`: that environment's thresholds from `.platform/budgets.yaml`
+ * - `budget`: that environment's thresholds from `.platform/budgets.yaml`, or `budgets`: the whole
+ *   file as JSON (`{ environments: { <env>: thresholds } }` or `{ <env>: thresholds }`), from which
+ *   the report's environment is picked
  * - `labels`: the pull request's labels (`finops-approved` approves an increase above `approval_usd`)
  *
  * @public
@@ -39,6 +42,12 @@ export const costReportRequestSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,63}$/, 'expected letters, digits, ".", "_" or "-"'),
     budget: budgetThresholdsSchema.optional(),
+    budgets: z
+      .union([
+        z.object({ environments: z.record(z.string(), budgetThresholdsSchema) }),
+        z.record(z.string(), budgetThresholdsSchema),
+      ])
+      .optional(),
     labels: z.array(z.string().max(256)).max(100).optional(),
     reportedAt: z.iso.datetime({ offset: true }).optional(),
     infracost: z.unknown(),
@@ -71,6 +80,20 @@ export function normalizeReportEntityRef(ref: string | undefined): string {
  * @public
  */
 export type ReportOwner = { entityRef: string; repository: string | null };
+
+function pickBudget(
+  budgets: CostReportRequest['budgets'],
+  environment: string,
+): BudgetThresholds {
+  if (!budgets) {
+    return {};
+  }
+  const perEnvironment =
+    'environments' in budgets && typeof budgets.environments === 'object'
+      ? (budgets.environments as Record<string, BudgetThresholds>)
+      : (budgets as Record<string, BudgetThresholds>);
+  return Object.hasOwn(perEnvironment, environment) ? perEnvironment[environment] : {};
+}
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -115,7 +138,7 @@ export class CostService {
     const repository = request.repository?.toLocaleLowerCase('en-US') ?? '';
     const reportId = randomUUID();
     const reportedAt = request.reportedAt ?? new Date().toISOString();
-    const budget = request.budget ?? {};
+    const budget: BudgetThresholds = request.budget ?? pickBudget(request.budgets, request.environment);
     const verdict = evaluateBudget(
       {
         totalMonthlyCost: Number(summary.totalMonthlyCost),

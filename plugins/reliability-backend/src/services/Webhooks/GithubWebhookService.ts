@@ -9,6 +9,7 @@ import { AuthenticationError, InputError } from '@backstage/errors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { verify } from '@octokit/webhooks-methods';
 import { clickHouseStoreServiceRef, mapClickHouseError } from '../ClickHouseStore';
+import { firstCommitResolverFromConfig } from './githubFirstCommit';
 import {
   DeliveryEvent,
   FirstCommitResolver,
@@ -336,6 +337,11 @@ export const githubWebhookServiceRef = createServiceRef<GithubWebhookService>({
         store: clickHouseStoreServiceRef,
       },
       factory: ({ config, logger, store }) =>
-        GithubWebhookService.create({ target: store, config, logger }),
+        GithubWebhookService.create({
+          target: store,
+          config,
+          logger,
+          resolveFirstCommit: firstCommitResolverFromConfig(config, logger),
+        }),
     }),
 });

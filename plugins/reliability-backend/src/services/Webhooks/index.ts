@@ -17,3 +17,7 @@ export type {
   DeliveryEventKind,
   FirstCommitResolver,
 } from './normalizeGithubEvent';
+export {
+  createGithubFirstCommitResolver,
+  firstCommitResolverFromConfig,
+} from './githubFirstCommit';

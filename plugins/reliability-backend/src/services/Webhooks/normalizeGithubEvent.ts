@@ -171,9 +171,15 @@ export async function normalizeGithubEvent(options: {
         return null;
       }
       const mergedAt = isoUtc(pr.merged_at, 'pull_request.merged_at');
-      const resolved = resolveFirstCommit
-        ? await resolveFirstCommit({ repository, number: pr.number })
-        : undefined;
+      let resolved: string | undefined;
+      try {
+        resolved = resolveFirstCommit
+          ? await resolveFirstCommit({ repository, number: pr.number })
+          : undefined;
+      } catch {
+        // the commit lookup is best effort: the creation time below stands in
+        resolved = undefined;
+      }
       const firstCommitAt = resolved
         ? isoUtc(resolved, 'first commit time')
         : isoUtc(pr.created_at, 'pull_request.created_at');
