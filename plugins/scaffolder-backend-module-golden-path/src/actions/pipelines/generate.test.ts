@@ -170,6 +170,7 @@ describe('goldenpath:pipelines:generate', () => {
     await run({ e2eShards: 4 });
     const e2e = yaml.parse(fs.readFileSync(path.join(workspacePath, '.github/workflows/e2e.yml'), 'utf8'));
     expect(e2e.jobs.e2e.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
+    expect(e2e.jobs.e2e.env.BASE_URL).toBe('https://pr-${{ github.event.pull_request.number }}-payments.preview.example.com');
     const q = e2e.jobs.quarantine.steps.map((s: any) => s.run ?? '').join('\n');
     expect(q).toContain('--limit 14');
     expect(q).toContain('seen[t] >= 5 and failures[t] >= 2');

@@ -69,6 +69,12 @@ export function createPipelinesGenerateAction() {
         owner: z => z.string().regex(/^[A-Za-z0-9_.:/-]+$/).describe('Owner (group ref) for preview namespaces.'),
         costCenter: z => z.string().regex(/^[A-Za-z0-9_.-]+$/).describe('Cost center of preview namespaces.'),
         previewTtl: z => z.string().regex(/^[0-9]+[hd]$/).default('72h').describe('Preview namespace TTL, e.g. 72h.'),
+        previewDomain: z =>
+          z
+            .string()
+            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, 'expected a DNS domain')
+            .default('preview.example.com')
+            .describe('DNS zone of preview environments; e2e targets https://pr-<n>-<repo>.<previewDomain>.'),
         manifestsDir: z => z.string().regex(REL_DIR, 'expected a relative folder without ..').default('deploy').describe('Kubernetes manifests folder.'),
         policiesDir: z => z.string().regex(REL_DIR, 'expected a relative folder without ..').default('kyverno').describe('Kyverno policies folder.'),
         e2eCommand: z => z.string().regex(SAFE_TEXT).default('npx playwright test').describe('E2E command (gets --shard and --grep-invert).'),
@@ -97,6 +103,7 @@ export function createPipelinesGenerateAction() {
         owner: i.owner,
         costCenter: i.costCenter,
         previewTtl: i.previewTtl ?? '72h',
+        previewDomain: i.previewDomain ?? 'preview.example.com',
         manifestsDir: i.manifestsDir ?? 'deploy',
         policiesDir: i.policiesDir ?? 'kyverno',
         e2eCommand: i.e2eCommand ?? 'npx playwright test',

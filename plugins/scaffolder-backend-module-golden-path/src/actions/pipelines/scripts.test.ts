@@ -21,6 +21,7 @@ const settings: PipelineSettings = {
   owner: 'group:default/payments',
   costCenter: 'cc-1001',
   previewTtl: '72h',
+  previewDomain: 'preview.example.com',
   manifestsDir: 'deploy',
   policiesDir: 'kyverno',
   e2eCommand: 'npx playwright test',

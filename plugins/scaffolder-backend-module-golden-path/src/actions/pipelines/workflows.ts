@@ -36,6 +36,8 @@ export interface PipelineSettings {
   costCenter: string;
   /** Preview namespace time to live, e.g. `72h`. */
   previewTtl: string;
+  /** DNS zone of preview environments; the e2e suite targets `https://<namespace>.<previewDomain>`. */
+  previewDomain: string;
   /** Folder with the Kubernetes manifests (kustomize base or plain YAML). */
   manifestsDir: string;
   /** Folder with the Kyverno policies and their `.kyverno-test/` fixtures. */
@@ -67,6 +69,12 @@ function indent(text: string, spaces: number): string {
 
 function yamlList(values: string[]): string {
   return `[${values.map(v => JSON.stringify(v)).join(', ')}]`;
+}
+
+/** Preview namespace of a PR: `pr-<number>-<repo name>` (a DNS label). */
+function previewNamespace(s: PipelineSettings): string {
+  const repo = s.repository.split('/')[1].toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+  return `pr-\${{ github.event.pull_request.number }}-${repo}`;
 }
 
 /** `ci.yml`: test, build, SBOMs, keyless signing, attestations, verification, digest output. */
@@ -574,7 +582,7 @@ concurrency:
   cancel-in-progress: false
 
 env:
-  NAMESPACE: pr-\${{ github.event.pull_request.number }}-${s.repository.split('/')[1].toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40)}
+  NAMESPACE: ${previewNamespace(s)}
 
 jobs:
   deploy:
@@ -730,7 +738,7 @@ jobs:
     permissions:
       contents: read
     env:
-      BASE_URL: https://pr-\${{ github.event.pull_request.number }}.preview.internal
+      BASE_URL: https://${previewNamespace(s)}.${s.previewDomain}
     steps:
       - uses: ${uses('checkout')}
         with:
@@ -740,6 +748,15 @@ jobs:
           node-version: '${s.nodeVersion}'
       - name: Install dependencies
         run: ${s.installCommand}
+      - name: Wait for the preview environment
+        run: |
+          set -euo pipefail
+          for _ in $(seq 60); do
+            if curl -fsS -o /dev/null "$BASE_URL"; then exit 0; fi
+            sleep 10
+          done
+          echo "::error::$BASE_URL did not answer within 10 minutes"
+          exit 1
       - name: Run the suite (quarantined tests skipped)
         env:
           SHARD: \${{ matrix.shard }}

@@ -202,6 +202,8 @@ function runtimeHardening(s: PolicySettings): Doc {
                 deny: {
                   conditions: {
                     any: [
+                      // An explicit false on the container overrides a pod-level true.
+                      { key: '{{ to_string(element.securityContext.runAsNonRoot) }}', operator: 'Equals', value: 'false' },
                       {
                         key: '{{ to_string(element.securityContext.runAsNonRoot || request.object.spec.securityContext.runAsNonRoot || `false`) }}',
                         operator: 'NotEquals',
@@ -453,13 +455,22 @@ function cases(s: PolicySettings): PolicyCase[] {
           initContainers: [{ name: 'setup', image, securityContext: { ...HARDENED, runAsNonRoot: false } }],
           containers: [goodContainer],
         }),
+        pod('container-overrides-pod-non-root', 'apps', {
+          securityContext: { runAsNonRoot: true },
+          containers: [{ name: 'app', image, securityContext: { ...HARDENED, runAsNonRoot: false } }],
+        }),
         pod('writable-root', 'apps', {
           containers: [{ name: 'app', image, securityContext: { ...HARDENED, readOnlyRootFilesystem: false } }],
         }),
       ],
       results: [
         { rule: 'hardened-security-context', resources: ['hardened'], kind: 'Pod', result: 'pass' },
-        { rule: 'hardened-security-context', resources: ['root-init-container', 'writable-root'], kind: 'Pod', result: 'fail' },
+        {
+          rule: 'hardened-security-context',
+          resources: ['root-init-container', 'container-overrides-pod-non-root', 'writable-root'],
+          kind: 'Pod',
+          result: 'fail',
+        },
       ],
     },
     {
