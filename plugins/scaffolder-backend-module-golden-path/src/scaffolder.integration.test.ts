@@ -83,7 +83,12 @@ describe('golden-path module inside the real scaffolder', () => {
     const dryRun = await request(server)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', mockCredentials.user.header())
-      .send({ template, values: { name: 'payments', costCenter: 'cc-1001' }, directoryContents: [] });
+      .send({
+        template,
+        values: { name: 'payments', costCenter: 'cc-1001' },
+        secrets: { GOLDENPATH_TOKEN: 'gp-dry-run-secret-91c2' },
+        directoryContents: [],
+      });
     expect(dryRun.status).toBe(200);
     expect(dryRun.body.steps.map((s: { id: string; status?: string }) => s.id)).toEqual([
       'pipelines',
@@ -100,5 +105,6 @@ describe('golden-path module inside the real scaffolder', () => {
     expect(fs.existsSync('/tmp/goldenpath-never-written')).toBe(false);
     const log = dryRun.body.log.map((l: { body: { message: string } }) => l.body.message).join('\n');
     expect(log).toMatch(/Validated \d+ of \d+ documents/);
+    expect(JSON.stringify(dryRun.body)).not.toContain('gp-dry-run-secret-91c2');
   }, 120_000);
 });
