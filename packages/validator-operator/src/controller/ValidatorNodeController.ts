@@ -85,6 +85,9 @@ const MANAGED = `app.kubernetes.io/managed-by=${OPERATOR.managedBy}`;
  */
 const LAST_PROBE_TIME_REFRESH_MS = 60_000;
 
+/** Silence after which the watchdog restarts an informer (two missed 30 s watch renewals and more). */
+const INFORMER_SILENCE_MS = 120_000;
+
 /**
  * The ValidatorNode controller: informers on ValidatorNodes and on the pods and
  * StatefulSets it owns feed a rate-limited {@link WorkQueue}; each key is reconciled by
@@ -108,6 +111,7 @@ export class ValidatorNodeController {
   #services?: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   #claims?: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   #resync?: NodeJS.Timeout;
+  #watchdog?: NodeJS.Timeout;
   /** Outcome of the last reconcile of each key. */
   readonly outcomes = new Map<string, ReconcileOutcome>();
 
@@ -179,12 +183,30 @@ export class ValidatorNodeController {
       this.#services.on(verb, enqueueOwner);
     }
     const owned = [this.#pods, this.#sets, this.#services, this.#claims];
+    const lastActivity = new Map<object, number>();
     for (const inf of [this.#nodes, ...owned]) {
+      const touch = () => lastActivity.set(inf, Date.now());
+      touch();
+      for (const verb of ['add', 'update', 'delete'] as const) inf.on(verb, touch);
+      inf.on('connect', touch);
       // client-node informers stop on a watch error; restart after a pause.
       inf.on('error', () => {
-        setTimeout(() => inf.start().catch(() => {}), 2000).unref?.();
+        setTimeout(() => inf.start().then(touch, () => {}), 2000).unref?.();
       });
     }
+    // Watchdog: client-node re-opens a watch at least every 30 s of inactivity ('connect');
+    // an informer silent for longer than INFORMER_SILENCE_MS has stopped without an error.
+    this.#watchdog = setInterval(() => {
+      for (const [inf, at] of lastActivity) {
+        if (Date.now() - at > INFORMER_SILENCE_MS) {
+          const informer = inf as Informer<KubernetesObject>;
+          lastActivity.set(inf, Date.now());
+          this.#o.logger.warn('Informer fell silent, restarting it');
+          informer.stop().then(() => informer.start()).catch(() => {});
+        }
+      }
+    }, 30_000);
+    this.#watchdog.unref?.();
     await Promise.all(owned.map(i => i.start()));
     await this.#nodes.start();
     if (options?.runQueue === false) return;
@@ -210,6 +232,7 @@ export class ValidatorNodeController {
 
   async stop(): Promise<void> {
     clearInterval(this.#resync);
+    clearInterval(this.#watchdog);
     await Promise.all([...this.#sinks.values()].map(s => s.close().catch(() => {})));
     this.#sinks.clear();
     this.#queue.stop();
