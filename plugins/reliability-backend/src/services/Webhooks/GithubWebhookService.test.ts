@@ -262,6 +262,36 @@ describe('GithubWebhookService', () => {
     });
   });
 
+  it('should not acknowledge a delivery whose insert failed, and store it on redelivery', async () => {
+    const insert = jest
+      .fn()
+      .mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:8123'), { code: 'ECONNREFUSED' }))
+      .mockResolvedValue({ executed: true });
+    const flaky = GithubWebhookService.create({
+      target: { client: { insert } as any, database: 'reliability' },
+      secrets: [SECRET],
+      logger: mockServices.logger.mock(),
+    });
+    const payload = definitions.find(d => d.name === 'deployment')!.examples[0];
+    const body = JSON.stringify(payload);
+    const delivery = {
+      eventName: 'deployment',
+      deliveryId: 'outage-1',
+      signature: await sign(SECRET, body),
+      contentType: 'application/json',
+      rawBody: Buffer.from(body),
+    };
+    await expect(flaky.receive(delivery)).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('ClickHouse unavailable'),
+    });
+    await expect(flaky.receive(delivery)).resolves.toMatchObject({ status: 'stored' });
+    expect(insert).toHaveBeenCalledTimes(2);
+    expect(insert.mock.calls[1][0]).toMatchObject({
+      clickhouse_settings: { async_insert: 0, wait_end_of_query: 1 },
+    });
+  });
+
   it('should accept form-encoded deliveries', async () => {
     const payload = definitions.find(d => d.name === 'deployment')!.examples[0];
     const raw = `payload=${encodeURIComponent(JSON.stringify({ ...payload, deployment: { ...payload.deployment, id: 888001 } }))}`;
