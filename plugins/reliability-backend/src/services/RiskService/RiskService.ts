@@ -28,7 +28,8 @@ import {
   DETECTOR_TERMS,
   DetectorMetric,
   DetectorTerm,
-  entityScoresSql,
+  entityLatestSql,
+  entityTrendSql,
   fleetScoresSql,
   riskConfigParams,
 } from './detectorSql';
@@ -188,20 +189,25 @@ export class RiskService {
     const now = options.now ?? new Date();
     const to = alignToBucket(now);
     const trendFrom = new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
+    const params = {
+      component: options.component,
+      namespace: options.namespace ?? '',
+      from: toSeconds(trendFrom),
+      to: toSeconds(to),
+      to_end: toSeconds(to) + BUCKET_SECONDS - 0.001,
+    };
     const read = () =>
-      this.#readScores(entityScoresSql(this.#database), {
-        component: options.component,
-        namespace: options.namespace ?? '',
-        from: toSeconds(trendFrom),
-        to: toSeconds(to),
-      });
-    let rows = await read();
-    if (await this.#isBehind(options.component, to, rows)) {
+      Promise.all([
+        this.#readScores(entityLatestSql(this.#database), params),
+        this.#select<Row>(entityTrendSql(this.#database), params),
+      ]);
+    let [latest, trend] = await read();
+    if (await this.#isBehind(options.component, to, latest)) {
       await this.refresh({ component: options.component, now });
-      rows = await read();
+      [latest, trend] = await read();
     }
     const byNode = new Map<string, Row[]>();
-    for (const row of rows) {
+    for (const row of trend) {
       const key = `${row.cluster}/${row.namespace}/${row.node}`;
       const list = byNode.get(key) ?? [];
       list.push(row);
@@ -209,9 +215,11 @@ export class RiskService {
     }
     const nodes: NodeRisk[] = [];
     const errors: RiskSourceError[] = [];
-    for (const list of byNode.values()) {
-      const node = this.#toNodeRisk(list[list.length - 1], now);
-      node.trend = list.map(row => this.#toTrendPoint(row));
+    for (const row of latest) {
+      const node = this.#toNodeRisk(row, now);
+      const points = byNode.get(`${row.cluster}/${row.namespace}/${row.node}`) ?? [];
+      points.sort((a, b) => String(a.ts_text).localeCompare(String(b.ts_text)));
+      node.trend = points.map(point => this.#toTrendPoint(point));
       nodes.push(node);
       if (node.stale) errors.push(staleError(node));
     }
@@ -251,23 +259,24 @@ export class RiskService {
   }
 
   /** True when the component has telemetry in a later bucket than its stored scores. */
-  async #isBehind(component: string, to: Date, rows: Row[]): Promise<boolean> {
+  async #isBehind(component: string, to: Date, latest: Row[]): Promise<boolean> {
     let telemetryLast: number;
-    if (rows.length > 0) {
-      telemetryLast = Number(rows[0].telemetry_last);
+    if (latest.length > 0) {
+      telemetryLast = Number(latest[0].telemetry_last);
     } else {
       const [row] = await this.#select<{ last: number | string }>(
-        `SELECT toUnixTimestamp(max(bucket)) AS last FROM ${this.#database}.telemetry_5m
-          WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}`,
-        { component, to: toSeconds(to) },
+        `SELECT toUnixTimestamp(max(ts)) AS last FROM ${this.#database}.telemetry
+          WHERE component = {component:String} AND ts <= {to_end:DateTime64(3, 'UTC')}`,
+        { component, to_end: toSeconds(to) + BUCKET_SECONDS - 0.001 },
       );
       telemetryLast = Number(row.last);
     }
-    const scoredLast = rows.reduce(
+    const telemetryBucket = Math.floor(telemetryLast / BUCKET_SECONDS) * BUCKET_SECONDS;
+    const scoredLast = latest.reduce(
       (max, row) => Math.max(max, Date.parse(`${String(row.ts_text).replace(' ', 'T')}Z`) / 1000),
       0,
     );
-    return telemetryLast > scoredLast;
+    return telemetryLast > 0 && telemetryBucket > scoredLast;
   }
 
   async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {

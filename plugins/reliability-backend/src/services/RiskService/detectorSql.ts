@@ -217,9 +217,10 @@ export function buildRefreshQuery(options: {
 
   const detail = DETAIL_COLUMNS.map(c => `'${c}', CAST(s.${c} AS Nullable(Float64))`).join(', ');
 
-  const sql = `INSERT INTO ${database}.risk_scores (component, cluster, namespace, node, bucket, composite, detail, computed_at)
+  const sql = `INSERT INTO ${database}.risk_scores (component, cluster, namespace, node, bucket, composite,
+    consensus, hardware, storage, p2p, detail, computed_at)
   SELECT n.n_component, n.n_cluster, n.n_namespace, n.n_node, toDateTime(s.ts, 'UTC'), s.composite,
-    map(${detail}), now64(3)
+    s.consensus, s.hardware, s.storage, s.p2p, map(${detail}), now64(3)
   FROM (SELECT * FROM (${scored}) WHERE ts >= {since:DateTime64(3, 'UTC')}) AS s
   INNER JOIN (${names}) AS n ON s.node_key = n.node_key`;
 
@@ -230,31 +231,35 @@ export function buildRefreshQuery(options: {
 }
 
 /**
- * Reads the stored scores of one component's nodes, every bucket in
- * `[{from}, {to}]` (newest computation of each), with each node's latest
- * bucket and, as `telemetry_last`, the component's latest telemetry bucket.
+ * Reads the 24-hour trend of one component's nodes: composite and detector
+ * scores of every bucket in `[{from}, {to}]` (newest computation of each).
  *
  * @internal
  */
-export function entityScoresSql(database: string): string {
-  const detectors = Object.keys(DETECTOR_TERMS)
-    .map(d => `detail['${d}'] AS ${d}`)
-    .join(', ');
-  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text, composite, ${detectors},
-    if(bucket = last, detail, map()) AS detail, toString(last) AS last_bucket,
-    (SELECT toUnixTimestamp(max(bucket)) FROM ${database}.telemetry_5m
-      WHERE component = {component:String} AND bucket <= {to:DateTime('UTC')}) AS telemetry_last
-  FROM (
-    SELECT *, max(bucket) OVER (PARTITION BY component, cluster, namespace, node) AS last
-    FROM (
-      SELECT * FROM ${database}.risk_scores
-      WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
-        AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
-      ORDER BY computed_at DESC
-      LIMIT 1 BY component, cluster, namespace, node, bucket
-    )
-  )
-  ORDER BY node, cluster, namespace, bucket`;
+export function entityTrendSql(database: string): string {
+  return `SELECT cluster, namespace, node, toString(bucket) AS ts_text, composite, consensus, hardware, storage, p2p
+  FROM ${database}.risk_scores
+  WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
+    AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
+  ORDER BY computed_at DESC
+  LIMIT 1 BY cluster, namespace, node, bucket`;
+}
+
+/**
+ * Reads the latest stored bucket (with every detail column) of one
+ * component's nodes from `risk_latest`, and the component's latest telemetry
+ * bucket as `telemetry_last` (Unix seconds).
+ *
+ * @internal
+ */
+export function entityLatestSql(database: string): string {
+  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
+    toString(bucket) AS last_bucket, composite, detail,
+    (SELECT toUnixTimestamp(max(ts)) FROM ${database}.telemetry
+      WHERE component = {component:String} AND ts <= {to_end:DateTime64(3, 'UTC')}) AS telemetry_last
+  FROM ${database}.risk_latest FINAL
+  WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
+    AND bucket <= {to:DateTime('UTC')}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { migration as costReports } from './0003_cost_reports';
 import { migration as driftReports } from './0004_drift_reports';
 import { migration as riskScores } from './0005_risk_scores';
 import { migration as riskLatest } from './0006_risk_latest';
+import { migration as riskScoresDetectors } from './0007_risk_scores_detectors';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
 
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   driftReports,
   riskScores,
   riskLatest,
+  riskScoresDetectors,
 ];
