@@ -10,6 +10,7 @@ import { ClickHouseStore } from '../ClickHouseStore';
  * An embedded ClickHouse (chdb) in a fresh temp directory, migrated by the plugin's own runner, for
  * tests of the delivery-signal services. One per test file: chdb allows one data directory per
  * process.
+ * @internal
  */
 export async function createTestClickHouse(prefix: string): Promise<{
   client: ClickHouseClient;
