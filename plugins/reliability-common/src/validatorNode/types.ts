@@ -26,7 +26,7 @@ export const VALIDATOR_NODE_KIND = 'ValidatorNode';
  * `apiVersion` string of a `ValidatorNode` object, `validators.goldenpath.dev/v1alpha1`.
  * @public
  */
-export const VALIDATOR_NODE_API_VERSION = `${VALIDATOR_NODE_GROUP}/${VALIDATOR_NODE_VERSION}`;
+export const VALIDATOR_NODE_API_VERSION = `${VALIDATOR_NODE_GROUP}/${VALIDATOR_NODE_VERSION}` as const;
 
 /**
  * Substrate node roles the operator knows how to run.
