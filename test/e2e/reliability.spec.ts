@@ -62,7 +62,7 @@ async function expectDeliveryValues(page: Page) {
   await expect(dora).toHaveAttribute('data-state', 'data');
   const frequency = dora.getByRole('row').filter({ hasText: 'Deployment frequency' });
   await expect(frequency).toContainText(/\d+(\.\d+)? \/ week/);
-  await expect(dora.getByText(/^Auto-merge (revoked|allowed|revocation not evaluated)/)).toBeVisible();
+  await expect(dora.getByText(/^Auto-merge (revoked|allowed|revocation not evaluated)/).first()).toBeVisible();
 
   const cost = card(page, 'Cost delta');
   await expect(cost).toHaveAttribute('data-state', 'data');

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { RiskScoreCard } from './RiskScoreCard';
 import { bareEntity, riskResponse } from '../../__testUtils__/responses';
 import {
@@ -73,6 +73,21 @@ describe('RiskScoreCard', () => {
     await renderLegacyCard(<RiskScoreCard />, unused, { entity: bareEntity });
     expect(await screen.findByText('backstage.io/kubernetes-id')).toBeInTheDocument();
     expect(unused.getEntityRisk).not.toHaveBeenCalled();
+  });
+
+  it('should load again when Retry is pressed after a failure', async () => {
+    const api = mockReliabilityApi({
+      getEntityRisk: jest
+        .fn()
+        .mockRejectedValueOnce(await serviceUnavailable('ClickHouse is unreachable'))
+        .mockResolvedValueOnce(riskResponse),
+    });
+    await renderLegacyCard(<RiskScoreCard />, api);
+    expect(await screen.findByRole('region', { name: 'Risk score card' })).toHaveAttribute('data-state', 'error');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByLabelText('Composite risk 82 of 100')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Risk score card' })).toHaveAttribute('data-state', 'data');
+    expect(api.getEntityRisk).toHaveBeenCalledTimes(2);
   });
 
   it('should say how to send telemetry when there is none yet', async () => {

@@ -6,6 +6,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { reasonOf } from './format';
 import type { ReliabilityData } from '../../hooks';
@@ -21,6 +22,24 @@ export interface NoDataHint {
   title: string;
   /** How to send the data, shown as the empty state's description. */
   howToSend: ReactNode;
+}
+
+/**
+ * The region of one card, named "<title> card", with its state for tests and benchmarks:
+ * `loading`, `error`, `data`, `no-data` or `missing-annotation`. It wraps the whole InfoCard
+ * (title, "updated … ago", content) and keeps the grid item's full height.
+ */
+function CardRegion(props: { title: string; state: string; busy?: boolean; children: ReactNode }) {
+  return (
+    <section
+      aria-label={`${props.title} card`}
+      aria-busy={props.busy ?? false}
+      data-state={props.state}
+      style={{ height: '100%' }}
+    >
+      {props.children}
+    </section>
+  );
 }
 
 /**
@@ -47,37 +66,38 @@ export function ReliabilityCard<T extends { generatedAt: string; errors: SourceE
   children: (value: T) => ReactNode;
 }) {
   const { title, data, noData, live, variant = 'gridItem' } = props;
-  const label = `${title} card`;
-  const { value, error, loading } = data;
+  const { value, error, loading, retry } = data;
   if (!value) {
+    const waiting = loading || !error;
     return (
-      <InfoCard title={title} variant={variant}>
-        <section
-          aria-label={label}
-          aria-busy={loading || !error}
-          data-state={loading || !error ? 'loading' : 'error'}
-        >
-          {loading || !error ? (
+      <CardRegion title={title} state={waiting ? 'loading' : 'error'} busy={waiting}>
+        <InfoCard title={title} variant={variant}>
+          {waiting ? (
             <Progress />
           ) : (
-            <ResponseErrorPanel
-              error={error}
-              title={`Could not load ${title.toLocaleLowerCase('en-US')}: ${reasonOf(error)}`}
-            />
+            <>
+              <ResponseErrorPanel
+                error={error}
+                title={`Could not load ${title.toLocaleLowerCase('en-US')}: ${reasonOf(error)}`}
+              />
+              <Button size="small" variant="outlined" onClick={retry}>
+                Retry
+              </Button>
+            </>
           )}
-        </section>
-      </InfoCard>
+        </InfoCard>
+      </CardRegion>
     );
   }
   const hint = noData?.(value);
   return (
-    <InfoCard
-      title={title}
-      variant={variant}
-      action={props.action}
-      subheader={<UpdatedAgo generatedAt={value.generatedAt} live={live} refreshing={loading} />}
-    >
-      <section aria-label={label} data-state={hint ? 'no-data' : 'data'}>
+    <CardRegion title={title} state={hint ? 'no-data' : 'data'} busy={loading}>
+      <InfoCard
+        title={title}
+        variant={variant}
+        action={props.action}
+        subheader={<UpdatedAgo generatedAt={value.generatedAt} live={live} refreshing={loading} />}
+      >
         <SourceErrors errors={value.errors} refreshError={error} />
         {hint ? (
           <EmptyState
@@ -88,8 +108,8 @@ export function ReliabilityCard<T extends { generatedAt: string; errors: SourceE
         ) : (
           props.children(value)
         )}
-      </section>
-    </InfoCard>
+      </InfoCard>
+    </CardRegion>
   );
 }
 
@@ -104,10 +124,10 @@ export function MissingAnnotationCard(props: {
   variant?: 'gridItem' | 'fullHeight';
 }) {
   return (
-    <InfoCard title={props.title} variant={props.variant ?? 'gridItem'}>
-      <section aria-label={`${props.title} card`} data-state="missing-annotation">
+    <CardRegion title={props.title} state="missing-annotation">
+      <InfoCard title={props.title} variant={props.variant ?? 'gridItem'}>
         <MissingAnnotationEmptyState annotation={[...props.annotations]} />
-      </section>
-    </InfoCard>
+      </InfoCard>
+    </CardRegion>
   );
 }
