@@ -24,3 +24,4 @@ export * from './reaper/NamespaceReaper';
 export * from './webhook/admission';
 export * from './webhook/WebhookServer';
 export { main } from './main';
+export * from './Operator';

@@ -4,8 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { KubeConfig } from '@kubernetes/client-node';
-import { LeaderElector } from './controller/LeaderElector';
-import { ValidatorNodeController } from './controller/ValidatorNodeController';
+import { Operator } from './Operator';
 import { KubeGateway } from './kube/KubeGateway';
 import { jsonLogger } from './logger';
 import { OperatorMetrics } from './metrics';
@@ -101,51 +100,32 @@ export async function main(argv: string[]): Promise<void> {
         onError: e => logger.warn('Reading composite risk failed', { error: String((e as Error)?.message ?? e) }),
       })
     : new StaticRiskReader();
-  const controller = ValidatorNodeController.create({
-    kube, logger, metrics, telemetry, risk, identity,
-    telemetryForEndpoint: clickHouseSink,
-    cluster: values.cluster,
-    maxConcurrentRecoveries: int('max-concurrent-recoveries', values['max-concurrent-recoveries'], 1),
-    recoveryCooldownSeconds: int('recovery-cooldown-seconds', values['recovery-cooldown-seconds']),
-  });
   const reaperInterval = int('reaper-interval-seconds', values['reaper-interval-seconds']);
   const reaper = reaperInterval
     ? NamespaceReaper.create({ kube, logger, registry: metrics.registry, dryRun: values['reaper-dry-run'], intervalMs: reaperInterval * 1000 })
     : undefined;
-
-  let ready = false;
-  const onLead = () => {
-    metrics.leader.set(1);
-    logger.info('Leading: starting controllers', { identity });
-    controller.start().then(() => {
-      ready = true;
-    }, e => {
-      logger.error('Controller failed to start', { error: String(e?.message ?? e) });
-      process.exitCode = 1;
-    });
-    reaper?.start();
-  };
-  const onLose = () => {
-    metrics.leader.set(0);
-    logger.warn('Lost leadership: exiting so a fresh replica takes over', { identity });
+  const operator = Operator.create({
+    kube, logger, metrics, telemetry, risk, identity, reaper,
+    telemetryForEndpoint: clickHouseSink,
+    cluster: values.cluster,
+    maxConcurrentRecoveries: int('max-concurrent-recoveries', values['max-concurrent-recoveries'], 1),
+    recoveryCooldownSeconds: int('recovery-cooldown-seconds', values['recovery-cooldown-seconds']),
+    leaderElection:
+      values['leader-elect'] === 'false'
+        ? undefined
+        : { namespace: values['leader-election-namespace'] ?? process.env.POD_NAMESPACE ?? 'goldenpath' },
     // Exiting is what controller-runtime does: no half-stopped caches keep acting.
-    void shutdown(1);
-  };
-  const elector =
-    values['leader-elect'] === 'false'
-      ? undefined
-      : LeaderElector.create({
-          kube,
-          identity,
-          namespace: values['leader-election-namespace'] ?? process.env.POD_NAMESPACE ?? 'goldenpath',
-          onStartedLeading: onLead,
-          onStoppedLeading: onLose,
-        });
+    onLostLeadership: () => void shutdown(1),
+  });
 
   const [host, port] = splitAddress(values['health-probe-bind-address']!);
   const health = http.createServer(async (req, res) => {
     if (req.url === '/healthz') res.writeHead(200).end('ok');
-    else if (req.url === '/readyz') res.writeHead(ready || !elector?.isLeader ? 200 : 503).end(ready ? 'ok' : 'starting');
+    else if (req.url === '/readyz') {
+      // A standby replica is ready (it serves the webhook); the leader once its caches synced.
+      const ok = operator.ready || !operator.isLeader;
+      res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'starting');
+    }
     else if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(await metrics.registry.metrics());
@@ -169,9 +149,7 @@ export async function main(argv: string[]): Promise<void> {
   async function shutdown(code: number) {
     if (stopping) return;
     stopping = true;
-    reaper?.stop();
-    await controller.stop().catch(() => {});
-    await elector?.stop();
+    await operator.stop().catch(() => {});
     await telemetry.close().catch(() => {});
     await webhook?.close();
     health.close();
@@ -180,8 +158,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
 
-  if (elector) elector.start();
-  else onLead();
+  operator.start();
 }
 
 function splitAddress(addr: string): [string | undefined, number] {

@@ -67,6 +67,12 @@ export class LeaderElector {
     void loop();
   }
 
+  /** Stops the renewal loop without releasing the lease (what a crash looks like). */
+  stopRenewing() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
