@@ -1,10 +1,16 @@
+// The NAB scorer lives in bench/nab, which is not a workspace package; this
+// test sits here because jest only runs inside workspace packages.
+/* eslint-disable @backstage/no-relative-monorepo-imports */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
+  parseNabTimestamp,
   PROFILE_NAMES,
   readCsv,
   readDetectorRows,
   readProfiles,
+  readSeries,
   readWindows,
   resultPath,
 } from '../../../../../bench/nab/lib/corpus';
@@ -70,7 +76,7 @@ describe('NAB scorer', () => {
         reference.threshold,
       );
     }
-  });
+  }, 120_000);
 
   it('should reproduce every published per-file score and row count at the published thresholds', () => {
     const windows = readWindows(path.join(NAB_DIR, 'combined_windows.json'));
@@ -108,7 +114,7 @@ describe('NAB scorer', () => {
       }
     }
     expect(compared).toBe(2 * 3 * 35);
-  });
+  }, 120_000);
 
   it('should apply the scaled sigmoid, probation and window position rules', () => {
     expect(scaledSigmoid(-1)).toBeCloseTo(0.98661, 5);
@@ -180,6 +186,84 @@ describe('NAB scorer', () => {
     expect(() => normalisedScore(0, 0, STANDARD)).toThrow(/without windows/);
     expect(() => preparePoints(rowsOf([0, 0, 0]), [windowOf(5, 6)])).toThrow(
       /contains no data row/,
+    );
+  });
+});
+
+describe('NAB corpus reader', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nab-corpus-'));
+  });
+
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function write(name: string, text: string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  it('should parse NAB timestamps as UTC and name the text it rejects', () => {
+    const expected = Date.UTC(2014, 3, 10, 7, 15, 0);
+    expect(parseNabTimestamp('2014-04-10 07:15:00')).toBe(expected);
+    expect(parseNabTimestamp('2014-04-10 07:15:00.000000')).toBe(expected);
+    expect(parseNabTimestamp('2014-04-10 07:15:00.250')).toBe(expected + 250);
+    expect(() => parseNabTimestamp('yesterday')).toThrow(
+      "Invalid NAB timestamp 'yesterday'",
+    );
+    expect(() => parseNabTimestamp('2014-13-40 07:15:00')).toThrow(
+      /Invalid NAB timestamp/,
+    );
+  });
+
+  it('should read windows sorted and reject malformed windows, profiles and rows', () => {
+    const windows = readWindows(
+      write(
+        'windows.json',
+        JSON.stringify({
+          'a/x.csv': [
+            ['2014-04-12 00:00:00.000000', '2014-04-12 01:00:00.000000'],
+            ['2014-04-10 00:00:00.000000', '2014-04-10 01:00:00.000000'],
+          ],
+          'a/y.csv': [],
+        }),
+      ),
+    );
+    expect(windows.get('a/x.csv')!.map(w => w.start)).toEqual([
+      Date.UTC(2014, 3, 10),
+      Date.UTC(2014, 3, 12),
+    ]);
+    expect(windows.get('a/y.csv')).toEqual([]);
+    expect(() => readWindows(write('list.json', '[]'))).toThrow(
+      /expected an object/,
+    );
+    expect(() =>
+      readWindows(write('pair.json', '{"a/x.csv": [["2014-04-10 00:00:00"]]}')),
+    ).toThrow(/a\/x.csv' is not a \[start, end\] pair/);
+
+    expect(() =>
+      readProfiles(
+        write(
+          'profiles.json',
+          '{"standard": {"CostMatrix": {"tpWeight": 1, "fpWeight": 0.11}}}',
+        ),
+      ),
+    ).toThrow(/profile 'standard' lacks tp\/fp\/fn weights/);
+
+    const bad = write('bad.csv', 'timestamp,value\n2014-04-10 00:00:00,abc\n');
+    expect(() => readSeries(bad)).toThrow(
+      `${bad}:2: value 'abc' is not a number`,
+    );
+    const ragged = write(
+      'ragged.csv',
+      'timestamp,value\n2014-04-10 00:00:00\n',
+    );
+    expect(() => readCsv(ragged)).toThrow(
+      `${ragged}:2: expected 2 fields, got 1`,
     );
   });
 });
