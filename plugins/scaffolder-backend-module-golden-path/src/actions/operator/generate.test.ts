@@ -63,7 +63,7 @@ describe('goldenpath:operator:generate', () => {
     });
   });
 
-  it('should grant least-privilege RBAC without wildcards, read-only Secrets and no PVC delete', async () => {
+  it('should grant least-privilege RBAC without wildcards, no Secrets and no PVC delete', async () => {
     await run();
     const docs = load('deploy/operator/rbac.yaml');
     const rules = docs.flatMap((d: any) => d.rules ?? []);
@@ -72,10 +72,31 @@ describe('goldenpath:operator:generate', () => {
       for (const field of ['apiGroups', 'resources', 'verbs']) expect(r[field]).not.toContain('*');
     }
     const verbsOf = (resource: string) => rules.filter((r: any) => r.resources.includes(resource)).flatMap((r: any) => r.verbs);
-    expect(verbsOf('secrets').sort()).toEqual(['get', 'list', 'watch']);
+    expect(verbsOf('secrets')).toEqual([]);
     expect(verbsOf('persistentvolumeclaims')).not.toContain('delete');
-    expect(verbsOf('leases')).toContain('update');
+    expect(verbsOf('statefulsets')).not.toContain('delete');
+    expect(verbsOf('nodes').sort()).toEqual(['get', 'patch']);
+    expect(verbsOf('leases').sort()).toEqual(['create', 'get', 'update']);
+    expect(verbsOf('namespaces').sort()).toEqual(['delete', 'list']);
     expect(docs.find((d: any) => d.kind === 'Role').metadata.namespace).toBe('goldenpath-system');
+    expect(docs.filter((d: any) => d.kind === 'ClusterRoleBinding').map((d: any) => d.roleRef.name)).toEqual([
+      'validator-operator',
+      'validator-operator-reaper',
+    ]);
+  });
+
+  it('should drop the namespace reaper and its permissions when disabled, and pass the endpoints', async () => {
+    await run({ namespaceReaper: false, clickhouseUrl: 'http://clickhouse.analytics:8123', riskUrl: 'http://backstage:7007/api/reliability' });
+    const rules = load('deploy/operator/rbac.yaml').flatMap((d: any) => d.rules ?? []);
+    expect(rules.some((r: any) => r.resources.includes('namespaces'))).toBe(false);
+    const [deploy] = load('deploy/operator/deployment.yaml');
+    expect(deploy.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining([
+        '--reaper-interval-seconds=0',
+        '--clickhouse-url=http://clickhouse.analytics:8123',
+        '--risk-url=http://backstage:7007/api/reliability',
+      ]),
+    );
   });
 
   it('should run a hardened, digest-pinned operator with leader election and a fail-closed webhook', async () => {

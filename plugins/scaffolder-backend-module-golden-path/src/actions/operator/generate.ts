@@ -32,6 +32,10 @@ export function createOperatorGenerateAction() {
           z.string().regex(DIGEST_PINNED, 'must be pinned by digest: <repository>@sha256:<64 hex>').describe('Operator image, digest-pinned.'),
         operatorNamespace: z => z.string().regex(DNS_LABEL).default('goldenpath-system').describe('Namespace of the operator.'),
         replicas: z => z.number().int().min(1).max(5).default(2).describe('Operator replicas (one leader).'),
+        namespaceReaper: z =>
+          z.boolean().default(true).describe('Run the reaper of expired preview namespaces (grants namespaces list/delete).'),
+        clickhouseUrl: z => z.string().regex(/^https?:\/\/[^\s]+$/).optional().describe('ClickHouse HTTP endpoint for telemetry.'),
+        riskUrl: z => z.string().regex(/^https?:\/\/[^\s]+$/).optional().describe('Reliability backend base URL, e.g. http://backstage:7007/api/reliability.'),
         node: z =>
           z
             .object({
@@ -98,6 +102,9 @@ export function createOperatorGenerateAction() {
           operatorNamespace: i.operatorNamespace ?? 'goldenpath-system',
           operatorImage: i.operatorImage,
           replicas: i.replicas ?? 2,
+          namespaceReaper: i.namespaceReaper ?? true,
+          clickhouseUrl: i.clickhouseUrl,
+          riskUrl: i.riskUrl,
           validatorNode,
         },
         i.outputDir ?? 'deploy/operator',

@@ -22,6 +22,12 @@ export interface OperatorSettings {
   operatorImage: string;
   /** Operator replicas (leader election keeps one active). */
   replicas: number;
+  /** Run the reaper of expired preview namespaces (`platform.io/ttl`); needs namespaces list/delete. */
+  namespaceReaper: boolean;
+  /** ClickHouse HTTP endpoint for telemetry (`--clickhouse-url`). */
+  clickhouseUrl?: string;
+  /** Reliability backend base URL for risk scores (`--risk-url`). */
+  riskUrl?: string;
   /** The service's ValidatorNode, or undefined to ship only the operator. */
   validatorNode?: { name: string; namespace: string; spec: ValidatorNodeSpec };
 }
@@ -35,38 +41,37 @@ const labels = {
 };
 
 function rbac(s: OperatorSettings): Doc[] {
+  // Exactly the calls the operator makes (packages/validator-operator/src/kube/KubeGateway.ts).
+  // It never reads Secrets: the kubelet mounts the hot-key Secret, so no secrets rule at all.
   const clusterRole: Doc = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: { name: NAME, labels },
     rules: [
-      { apiGroups: [VALIDATOR_NODE_GROUP], resources: [VALIDATOR_NODE_PLURAL], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
-      { apiGroups: [VALIDATOR_NODE_GROUP], resources: [`${VALIDATOR_NODE_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
+      { apiGroups: [VALIDATOR_NODE_GROUP], resources: [VALIDATOR_NODE_PLURAL], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: [VALIDATOR_NODE_GROUP], resources: [`${VALIDATOR_NODE_PLURAL}/status`], verbs: ['patch'] },
       { apiGroups: [VALIDATOR_NODE_GROUP], resources: [`${VALIDATOR_NODE_PLURAL}/finalizers`], verbs: ['update'] },
-      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+      // No delete on PVCs: chain data outlives the node; removing a volume is a human decision.
+      { apiGroups: [''], resources: ['services', 'persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
-      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-      // No delete: chain data outlives the node; removing a volume is a human decision.
-      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['get', 'list', 'watch', 'create'] },
-      { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+      { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['list'] },
     ],
   };
-  const binding: Doc = {
+  const binding = (name: string): Doc => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
-    metadata: { name: NAME, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
+    metadata: { name, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
     subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: s.operatorNamespace }],
-  };
+  });
   const leaseRole: Doc = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: { name: `${NAME}-leader-election`, namespace: s.operatorNamespace, labels },
-    rules: [
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-    ],
+    rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
   };
   const leaseBinding: Doc = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -75,7 +80,19 @@ function rbac(s: OperatorSettings): Doc[] {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${NAME}-leader-election` },
     subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: s.operatorNamespace }],
   };
-  return [clusterRole, binding, leaseRole, leaseBinding];
+  const docs = [clusterRole, binding(NAME), leaseRole, leaseBinding];
+  if (s.namespaceReaper) {
+    docs.push(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: `${NAME}-reaper`, labels },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'delete'] }],
+      },
+      binding(`${NAME}-reaper`),
+    );
+  }
+  return docs;
 }
 
 function deployment(s: OperatorSettings): Doc {
@@ -106,7 +123,15 @@ function deployment(s: OperatorSettings): Doc {
               name: 'operator',
               image: s.operatorImage,
               imagePullPolicy: 'IfNotPresent',
-              args: ['--leader-elect=true', `--leader-election-namespace=${s.operatorNamespace}`, '--health-probe-bind-address=:8081', '--webhook-port=9443'],
+              args: [
+                '--leader-elect=true',
+                `--leader-election-namespace=${s.operatorNamespace}`,
+                '--health-probe-bind-address=:8081',
+                '--webhook-port=9443',
+                ...(s.clickhouseUrl ? [`--clickhouse-url=${s.clickhouseUrl}`] : []),
+                ...(s.riskUrl ? [`--risk-url=${s.riskUrl}`] : []),
+                ...(s.namespaceReaper ? [] : ['--reaper-interval-seconds=0']),
+              ],
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
