@@ -164,6 +164,15 @@ function rawTimestamps(file: string): string[] {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  for (const [flag, target] of [
+    ['--data', options.data],
+    ['--windows', options.windows],
+    ['--profiles', options.profiles],
+  ]) {
+    if (!fs.existsSync(target)) {
+      throw new Error(`${flag} ${target} does not exist`);
+    }
+  }
   const windows = readWindows(options.windows);
   const profiles = readProfiles(options.profiles);
   const dataFiles = listDataFiles(options.data);
