@@ -301,6 +301,26 @@ describe('ValidatorNodeController', () => {
     expect((await step(limited, 'theta')).phase).toBe('Degraded');
   });
 
+  it('should let concurrent reconciles take no more recovery slots than the fleet limit', async () => {
+    const names = ['mu', 'nu', 'xi'];
+    await setup(names.map(n => newValidatorNode(n)));
+    const c = ValidatorNodeController.create({
+      kube, logger: silentLogger, metrics, telemetry, risk, now: clock.now,
+      maxConcurrentRecoveries: 1,
+      probeUrl: n => `${chain.url}/${n.metadata.namespace}/${n.metadata.name}`,
+    });
+    controllers.push(c);
+    await c.start({ runQueue: false });
+    for (const n of names) await toSynced(c, n);
+    kubelet.paused = true;
+    for (const n of names) chain.set(`/validators/${n}`, { highestBlock: 9999 });
+    clock.advance(30);
+    await new Promise(r => setTimeout(r, 50));
+    const outcomes = await Promise.all(names.map(n => c.reconcile('validators', n)));
+    expect(outcomes.map(o => o.phase).sort()).toEqual(['Degraded', 'Degraded', 'Recovering']);
+    expect(podDeletes()).toHaveLength(1);
+  });
+
   it('should write telemetry of a node with spec.analyticsEndpoint to that endpoint\'s sink', async () => {
     await setup([newValidatorNode('kappa', { spec: { analyticsEndpoint: 'http://clickhouse.analytics:8123' } })]);
     const own = new MemoryTelemetrySink();

@@ -103,6 +103,8 @@ export class ValidatorNodeController {
   readonly #now: () => Date;
   readonly #lastProbe = new Map<string, number>();
   readonly #sinks = new Map<string, TelemetrySink>();
+  /** Keys this process put into Recovering (ahead of the informer cache). */
+  readonly #recovering = new Set<string>();
   /** Status we wrote, until the informer catches up (resourceVersion before the write). */
   readonly #written = new Map<string, { beforeRv?: string; node: ValidatorNode }>();
   #nodes?: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
@@ -368,7 +370,14 @@ export class ValidatorNodeController {
       (policy.recoveryStrategy === 'cordon-and-alert' ||
         !recoveryStart ||
         Date.parse(pod.metadata?.creationTimestamp ?? '') >= Date.parse(recoveryStart));
-    const recoveringNow = this.nodes().filter(n => n.status?.phase === 'Recovering').length;
+    // Counted and reserved without an await in between, so concurrent workers cannot both
+    // take the last slot while their status writes are still in flight.
+    const inRecovery = new Set(this.#recovering);
+    for (const n of this.nodes()) {
+      if (n.status?.phase === 'Recovering') inRecovery.add(`${n.metadata.namespace}/${n.metadata.name}`);
+    }
+    inRecovery.delete(key);
+    const recoveringNow = inRecovery.size;
     const retryRequested = node.metadata.annotations?.[OPERATOR.retry] !== undefined;
 
     const result = decide({
@@ -386,6 +395,8 @@ export class ValidatorNodeController {
       now,
     });
     let next = result.status;
+    if (next.phase === 'Recovering') this.#recovering.add(key);
+    else this.#recovering.delete(key);
     const start = result.actions.find(a => a.type === 'startRecovery');
     if (start?.type === 'startRecovery' && start.strategy === 'cordon-and-alert') {
       next.conditions = setCondition(
