@@ -163,7 +163,7 @@ describe('DoraService', () => {
       complete: false,
       value: null,
       deploymentsPerWeek: null,
-      missing: 'no production deployment events in the window',
+      missing: 'no production deployment with a final status (success, failure, error) in the window',
     });
     expect(quiet.metrics.leadTimeForChanges.missing).toBe('no merged pull requests by people in the window');
     expect(quiet.autoMergeRevocation).toMatchObject({ revoke: false, complete: false, changeFailureRate: null });
