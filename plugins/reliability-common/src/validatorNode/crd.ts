@@ -68,8 +68,9 @@ const DIGEST_PINNED_IMAGE_PATTERN = '^[^@\\s]+@sha256:[a-f0-9]{64}$';
  *
  * The OpenAPI v3 schema applies defaults, enums and numeric bounds (see {@link ValidatorNodeSpec}
  * for their meaning), enforces a digest-pinned `image`, requires `hotKeySecretRef` for the
- * `validator` and `miner` roles (CEL rule, Kubernetes 1.25+), and exposes a status subresource
- * and printer columns for `kubectl get validatornodes`.
+ * `validator` and `miner` roles and forbids it for the others, and keeps `chain` and
+ * `storage.storageClassName` immutable (CEL rules and transition rules, Kubernetes 1.25+). It
+ * exposes a status subresource and printer columns for `kubectl get validatornodes`.
  * @public
  */
 export const validatorNodeCrd: CustomResourceDefinitionObject = {
@@ -143,11 +144,21 @@ export const validatorNodeCrd: CustomResourceDefinitionObject = {
                     rule: "!(self.role in ['validator', 'miner']) || has(self.hotKeySecretRef)",
                     message: 'hotKeySecretRef is required for the validator and miner roles',
                   },
+                  {
+                    rule: "self.role in ['validator', 'miner'] || !has(self.hotKeySecretRef)",
+                    message: 'hotKeySecretRef is only allowed for the validator and miner roles',
+                  },
                 ],
                 properties: {
                   chain: {
                     type: 'object',
                     required: ['network'],
+                    'x-kubernetes-validations': [
+                      {
+                        rule: 'self.type == oldSelf.type && self.network == oldSelf.network',
+                        message: 'chain.type and chain.network are immutable',
+                      },
+                    ],
                     properties: {
                       type: {
                         type: 'string',
@@ -196,6 +207,12 @@ export const validatorNodeCrd: CustomResourceDefinitionObject = {
                   storage: {
                     type: 'object',
                     default: {},
+                    'x-kubernetes-validations': [
+                      {
+                        rule: '(has(self.storageClassName) ? self.storageClassName : "") == (has(oldSelf.storageClassName) ? oldSelf.storageClassName : "")',
+                        message: 'storage.storageClassName is immutable',
+                      },
+                    ],
                     properties: {
                       size: {
                         type: 'string',

@@ -124,6 +124,9 @@ describe('goldenpath:operator:generate', () => {
     await expect(run({ node: { ...input.node, hotKeySecretName: undefined } })).rejects.toThrow(
       'node.hotKeySecretName is required for the validator role',
     );
+    await expect(run({ node: { ...input.node, role: 'archive' } })).rejects.toThrow(
+      'node.hotKeySecretName is only allowed for the validator and miner roles, not archive',
+    );
     const action = createOperatorGenerateAction();
     expect(validateActionInput(action, input)).toEqual([]);
     expect(validateActionInput(action, { ...input, operatorImage: 'ghcr.io/goldenpath/validator-operator:1.0' })).toEqual([

@@ -74,6 +74,9 @@ export function createOperatorGenerateAction() {
         if ((role === 'validator' || role === 'miner') && !n.hotKeySecretName) {
           throw new InputError(`node.hotKeySecretName is required for the ${role} role`);
         }
+        if (role !== 'validator' && role !== 'miner' && n.hotKeySecretName) {
+          throw new InputError(`node.hotKeySecretName is only allowed for the validator and miner roles, not ${role}`);
+        }
         validatorNode = {
           name: n.name,
           namespace: n.namespace,
