@@ -43,7 +43,7 @@ export function ksCriticalValue(n: number, m: number): number {
  * counts (window functions) and takes the largest gap of the two empirical CDFs.
  *
  * Parameters: `db` is inlined (validated identifier); values travel as query params
- * `{component:String}`, `{end:DateTime64(3)}`, `{current_hours:UInt32}`, `{baseline_days:UInt32}`.
+ * `{component:String}`, `{end:DateTime64(3, 'UTC')}`, `{current_hours:UInt32}`, `{baseline_days:UInt32}`.
  *
  * @public
  */
@@ -51,11 +51,11 @@ export function dataDriftSql(db: string): string {
   return `
 WITH
   src AS (
-    SELECT node, metric, value, ts >= ({end:DateTime64(3)} - toIntervalHour({current_hours:UInt32})) AS is_cur
+    SELECT node, metric, value, ts >= ({end:DateTime64(3, 'UTC')} - toIntervalHour({current_hours:UInt32})) AS is_cur
     FROM ${db}.telemetry
     WHERE component = {component:String}
-      AND ts >= {end:DateTime64(3)} - toIntervalHour({current_hours:UInt32}) - toIntervalDay({baseline_days:UInt32})
-      AND ts < {end:DateTime64(3)}
+      AND ts >= {end:DateTime64(3, 'UTC')} - toIntervalHour({current_hours:UInt32}) - toIntervalDay({baseline_days:UInt32})
+      AND ts < {end:DateTime64(3, 'UTC')}
       AND isFinite(value)
   ),
   counts AS (
