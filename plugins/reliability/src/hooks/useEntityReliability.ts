@@ -40,7 +40,7 @@ export function useEntityHealth(
 ): ReliabilityData<EntityHealthResponse> & { live: boolean } {
   const api = useApi(reliabilityApiRef);
   const key = refKey(entityRef);
-  const data = useReliabilityData(() => api.getEntityHealth(entityRef), [api, key]);
+  const data = useReliabilityData(() => api.getEntityHealth(entityRef), [api, key], key);
   const { lastSignal, isSignalsAvailable } = useSignal<HealthSignal>(
     healthSignalChannel(key),
   );
@@ -70,7 +70,7 @@ export function useEntityRisk(
 ): ReliabilityData<EntityRiskResponse> {
   const api = useApi(reliabilityApiRef);
   const key = refKey(entityRef);
-  return useReliabilityData(() => api.getEntityRisk(entityRef), [api, key]);
+  return useReliabilityData(() => api.getEntityRisk(entityRef), [api, key], key);
 }
 
 /**
@@ -82,7 +82,7 @@ export function useEntityDrift(
 ): ReliabilityData<DriftResponse> {
   const api = useApi(reliabilityApiRef);
   const key = refKey(entityRef);
-  return useReliabilityData(() => api.getEntityDrift(entityRef), [api, key]);
+  return useReliabilityData(() => api.getEntityDrift(entityRef), [api, key], key);
 }
 
 /**
@@ -94,7 +94,7 @@ export function useEntityCost(
 ): ReliabilityData<CostResponse> {
   const api = useApi(reliabilityApiRef);
   const key = refKey(entityRef);
-  return useReliabilityData(() => api.getEntityCost(entityRef), [api, key]);
+  return useReliabilityData(() => api.getEntityCost(entityRef), [api, key], key);
 }
 
 /**
@@ -110,6 +110,7 @@ export function useEntityDora(
   return useReliabilityData(
     () => api.getEntityDora(entityRef, { windowDays }),
     [api, key, windowDays],
+    `${key}?window=${windowDays}`,
   );
 }
 
@@ -136,6 +137,7 @@ export function useEntityDoraTrend(
   const previous = useReliabilityData(
     async () => (to ? api.getEntityDora(entityRef, { windowDays, to }) : undefined),
     [api, key, windowDays, to],
+    `${key}?window=${windowDays}&to=${to}`,
   );
   let previousNote: string | undefined;
   let previousValue = previous.value;

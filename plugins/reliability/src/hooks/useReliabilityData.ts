@@ -19,16 +19,17 @@ export interface ReliabilityData<T> {
 
 /**
  * Loads `load()` again whenever one of `deps` changes, keeping the last good
- * value across refreshes of the same `deps`.
+ * value across refreshes while `key` (what is loaded, e.g. the entity ref and
+ * window) stays the same.
  *
  * @internal
  */
 export function useReliabilityData<T>(
   load: () => Promise<T>,
   deps: unknown[],
+  key: string,
 ): ReliabilityData<T> {
   const state = useAsyncRetry(load, deps);
-  const key = JSON.stringify(deps);
   const last = useRef<{ key: string; value: T } | undefined>(undefined);
   if (state.value !== undefined) {
     last.current = { key, value: state.value };

@@ -61,8 +61,8 @@ function budgetText(env: CostEnvironmentDelta): string {
   return parts.length ? parts.join(' · ') : 'no thresholds in .platform/budgets.yaml';
 }
 
-/** The cost card's body; exported for the Reliability tab. */
-export function CostDetails(props: { value: CostResponse; expanded?: boolean }) {
+/** The cost card's body (the tab shows it expanded). */
+function CostDetails(props: { value: CostResponse; expanded?: boolean }) {
   const { value, expanded } = props;
   const environments = Array.from(new Set(value.history.map(h => h.environment))).sort();
   const seriesOf = (env: string) =>

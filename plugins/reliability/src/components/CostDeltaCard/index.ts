@@ -1,2 +1,2 @@
-export { CostDeltaCard, CostDetails } from './CostDeltaCard';
+export { CostDeltaCard } from './CostDeltaCard';
 export type { CostDeltaCardProps } from './CostDeltaCard';

@@ -89,8 +89,8 @@ function RevocationFlag(props: { value: DoraResponse }) {
   );
 }
 
-/** The DORA card's body; exported for the Reliability tab. */
-export function DoraDetails(props: {
+/** The DORA card's body (the tab shows it expanded). */
+function DoraDetails(props: {
   value: DoraResponse;
   previous?: DoraResponse;
   previousNote?: string;

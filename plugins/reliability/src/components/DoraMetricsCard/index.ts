@@ -1,2 +1,2 @@
-export { DoraMetricsCard, DoraDetails } from './DoraMetricsCard';
+export { DoraMetricsCard } from './DoraMetricsCard';
 export type { DoraMetricsCardProps } from './DoraMetricsCard';

@@ -49,8 +49,8 @@ function Line(props: { children: ReactNode }) {
   );
 }
 
-/** The drift card's body; exported for the Reliability tab. */
-export function DriftDetails(props: { value: DriftResponse; expanded?: boolean }) {
+/** The drift card's body (the tab shows it expanded). */
+function DriftDetails(props: { value: DriftResponse; expanded?: boolean }) {
   const { infrastructure, gitops, data } = props.value;
   const limit = props.expanded ? Infinity : 3;
   return (

@@ -1,2 +1,2 @@
-export { DriftCard, DriftDetails } from './DriftCard';
+export { DriftCard } from './DriftCard';
 export type { DriftCardProps } from './DriftCard';

@@ -56,8 +56,8 @@ function quorumText(cluster: ClusterHealth): ReactNode {
   );
 }
 
-/** The health card's body; exported for the Reliability tab. */
-export function NodeHealthDetails(props: { value: EntityHealthResponse }) {
+/** The health card's body (the tab shows it expanded). */
+function NodeHealthDetails(props: { value: EntityHealthResponse }) {
   const { value } = props;
   const now = useNow();
   return (

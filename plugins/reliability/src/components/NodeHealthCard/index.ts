@@ -1,2 +1,2 @@
-export { NodeHealthCard, NodeHealthDetails } from './NodeHealthCard';
+export { NodeHealthCard } from './NodeHealthCard';
 export type { NodeHealthCardProps } from './NodeHealthCard';

@@ -55,7 +55,7 @@ function detectorLevel(score: number): 'ok' | 'warning' | 'critical' {
 }
 
 /** Nodes ordered riskiest first (composite, then the node name for a stable order). */
-export function riskiestFirst(nodes: NodeRisk[]): NodeRisk[] {
+function riskiestFirst(nodes: NodeRisk[]): NodeRisk[] {
   return [...nodes].sort(
     (a, b) => b.composite.score - a.composite.score || a.node.localeCompare(b.node),
   );
@@ -144,8 +144,8 @@ function NodeRiskDetails(props: { node: NodeRisk; expanded?: boolean }) {
   );
 }
 
-/** The risk card's body; exported for the Reliability tab. */
-export function RiskDetails(props: { value: EntityRiskResponse; expanded?: boolean }) {
+/** The risk card's body (the tab shows it expanded). */
+function RiskDetails(props: { value: EntityRiskResponse; expanded?: boolean }) {
   const nodes = riskiestFirst(props.value.nodes);
   const [top, ...rest] = nodes;
   if (props.expanded) {

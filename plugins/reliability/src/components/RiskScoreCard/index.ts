@@ -1,2 +1,2 @@
-export { RiskScoreCard, RiskDetails, DETECTOR_TITLES, riskiestFirst } from './RiskScoreCard';
+export { RiskScoreCard, DETECTOR_TITLES } from './RiskScoreCard';
 export type { RiskScoreCardProps } from './RiskScoreCard';

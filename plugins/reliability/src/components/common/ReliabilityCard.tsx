@@ -16,7 +16,7 @@ import { UpdatedAgo } from './UpdatedAgo';
 /**
  * What to render when a response holds no data yet.
  *
- * @public
+ * @internal
  */
 export interface NoDataHint {
   title: string;

@@ -6,7 +6,7 @@ import { reasonOf } from './format';
 /**
  * One failing source as every reliability response reports it.
  *
- * @public
+ * @internal
  */
 export interface SourceError {
   source: string;
@@ -19,7 +19,7 @@ export interface SourceError {
  * The per-source errors of a response, each with its reason, shown next to the
  * data that is still valid. Renders nothing for an empty list.
  *
- * @public
+ * @internal
  */
 export function SourceErrors(props: { errors: SourceError[]; refreshError?: Error }) {
   const { errors, refreshError } = props;

@@ -106,7 +106,11 @@ export function TrendChart(props: {
   );
 }
 
-/** "14:05" in the viewer's time zone. */
+/**
+ * "14:05" in the viewer's time zone.
+ *
+ * @internal
+ */
 export function shortTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

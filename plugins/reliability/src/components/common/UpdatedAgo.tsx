@@ -6,7 +6,7 @@ import { formatAge } from './format';
  * "updated N s ago" from the response's `generatedAt`, ticking every second;
  * `live` adds that Signals push updates.
  *
- * @public
+ * @internal
  */
 export function UpdatedAgo(props: { generatedAt: string; live?: boolean; refreshing?: boolean }) {
   const now = useNow();

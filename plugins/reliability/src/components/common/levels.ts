@@ -1,6 +1,10 @@
 import type { SeverityLevel } from './SeverityLabel';
 
-/** Maps every status word of the responses to a level (unknown words → unknown). */
+/**
+ * Maps every status word of the responses to a level (unknown words → unknown).
+ *
+ * @internal
+ */
 export function levelOf(status: string | null | undefined): SeverityLevel {
   switch (status) {
     case 'ok':
