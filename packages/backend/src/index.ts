@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { localRepositoryUrlReaderFactory } from '@goldenpath/plugin-scaffolder-backend-module-golden-path';
 
 const backend = createBackend();
 
@@ -18,6 +19,9 @@ backend.add(
 );
 // Goldenpath scaffolder actions: goldenpath:pipelines/policies/operator:generate, manifests:validate, publish:local
 backend.add(import('@goldenpath/plugin-scaffolder-backend-module-golden-path'));
+// Lets catalog:register read the file: catalog-info URLs that goldenpath:publish:local outputs
+// (only inside goldenpath.localPublish.baseDir).
+backend.add(localRepositoryUrlReaderFactory);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
