@@ -43,10 +43,19 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+/** CPU time (user + system, all threads of this process, i.e. node and the engine) per call. Unit: ms. */
+const cpuMs: Record<string, number[]> = { entity: [], fleet: [], z: [] };
+
+async function timed<T>(fn: () => Promise<T>, cpuKey?: string): Promise<[number, T]> {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = await fn();
-  return [Number(process.hrtime.bigint() - t0) / 1e6, result];
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (cpuKey) {
+    const c = process.cpuUsage(c0);
+    cpuMs[cpuKey].push((c.user + c.system) / 1000);
+  }
+  return [ms, result];
 }
 
 async function main() {
@@ -147,7 +156,7 @@ FROM (SELECT number, (cityHash64(number) % 10000) / 10000 AS u
   const entityMs: number[] = [];
   for (let i = -3; i < iterations; i++) {
     const component = `validator-${(i * 37 + 11 + nodes) % (nodes / 2)}`;
-    const [ms, result] = await timed(() => risk.getComponentRisk({ component, now: at }));
+    const [ms, result] = await timed(() => risk.getComponentRisk({ component, now: at }), i >= 0 ? 'entity' : undefined);
     if (result.nodes.length !== 2 || result.nodes[0].trend!.length < 280) {
       throw new Error(`unexpected entity result for ${component}: ${result.nodes.length} nodes, ${result.nodes[0]?.trend?.length} buckets`);
     }
@@ -157,7 +166,7 @@ FROM (SELECT number, (cityHash64(number) % 10000) / 10000 AS u
   const fleetMs: number[] = [];
   const fleetRuns = Math.max(5, Math.floor(iterations / 3));
   for (let i = -1; i < fleetRuns; i++) {
-    const [ms, result] = await timed(() => risk.getFleetRisk({ limit: nodes, now: at }));
+    const [ms, result] = await timed(() => risk.getFleetRisk({ limit: nodes, now: at }), i >= 0 ? 'fleet' : undefined);
     if (result.nodes.length !== nodes) {
       throw new Error(`fleet scan returned ${result.nodes.length} nodes, expected ${nodes}`);
     }
@@ -183,6 +192,7 @@ WHERE component = {component:String} AND node = {node:String} AND metric = 'bloc
           format: 'JSONEachRow',
         })
       ).json(),
+      i >= 0 ? 'z' : undefined,
     );
     if (i >= 0) zMs.push(ms);
   }
@@ -197,6 +207,10 @@ WHERE component = {component:String} AND node = {node:String} AND metric = 'bloc
   console.log(`single z-score query, block_lag of one node over 30 min (${iterations} runs): ${fmt(zMs)}`);
   console.log(
     `ratio ours/theirs (p95 risk route / p95 z-score query): ${(percentile(entityMs, 0.95) / percentile(zMs, 0.95)).toFixed(2)}  (goal ≤ 1.0)`,
+  );
+  const cpu = (key: string) => percentile(cpuMs[key], 0.5).toFixed(1);
+  console.log(
+    `CPU per call (median, node + engine threads; independent of other load): entity ${cpu('entity')} ms, fleet ${cpu('fleet')} ms, z-score ${cpu('z')} ms; ratio ours/theirs ${(percentile(cpuMs.entity, 0.5) / percentile(cpuMs.z, 0.5)).toFixed(2)}`,
   );
   console.log(`load average ${os.loadavg().map(x => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   await store.close();
