@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { NodeHealthCard } from './NodeHealthCard';
 import { bareEntity, healthResponse } from '../../__testUtils__/responses';
@@ -20,6 +20,9 @@ describe('NodeHealthCard', () => {
     await renderLegacyCard(<NodeHealthCard />, api);
     expect(await screen.findByText('validator-alpha-1')).toBeInTheDocument();
     expect(api.getEntityHealth).toHaveBeenCalledWith({ kind: 'Component', namespace: 'default', name: 'validator-alpha' });
+    const rows = within(screen.getByRole('table', { name: 'Validator nodes' })).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent(/^warningvalidator-alpha-1/);
+    expect(rows[2]).toHaveTextContent(/^okvalidator-alpha-0/);
     expect(screen.getByText('Syncing')).toBeInTheDocument();
     expect(screen.getByText('42 / 10 blocks')).toBeInTheDocument();
     expect(screen.getByText('2 / 3')).toBeInTheDocument();

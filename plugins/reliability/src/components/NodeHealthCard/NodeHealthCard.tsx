@@ -56,6 +56,17 @@ function quorumText(cluster: ClusterHealth): ReactNode {
   );
 }
 
+const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, ok: 2 };
+
+/** Worst severity first, then by name, so the node that needs attention is on top. */
+function worstFirst<T extends { name: string; summary: { severity: string } }>(items: T[]): T[] {
+  return [...items].sort(
+    (a, b) =>
+      (SEVERITY_RANK[a.summary.severity] ?? 3) - (SEVERITY_RANK[b.summary.severity] ?? 3) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
 /** The health card's body (the tab shows it expanded). */
 function NodeHealthDetails(props: { value: EntityHealthResponse }) {
   const { value } = props;
@@ -79,7 +90,7 @@ function NodeHealthDetails(props: { value: EntityHealthResponse }) {
               </TableRow>
             </TableHead>
             <TableBody>
-              {value.validatorNodes.map(n => (
+              {worstFirst(value.validatorNodes).map(n => (
                 <TableRow key={`${n.cluster}/${n.namespace}/${n.name}`}>
                   <TableCell>
                     <SeverityLabel level={levelOf(n.summary.severity)}>{n.name}</SeverityLabel>
@@ -109,7 +120,7 @@ function NodeHealthDetails(props: { value: EntityHealthResponse }) {
         <Section title="Pods">
           <Table size="small" aria-label="Pods">
             <TableBody>
-              {value.pods.map(p => (
+              {worstFirst(value.pods).map(p => (
                 <TableRow key={`${p.cluster}/${p.namespace}/${p.name}`}>
                   <TableCell>
                     <SeverityLabel level={levelOf(p.summary.severity)}>{p.name}</SeverityLabel>
@@ -131,7 +142,7 @@ function NodeHealthDetails(props: { value: EntityHealthResponse }) {
         <Section title="Kubernetes nodes">
           <Table size="small" aria-label="Kubernetes nodes">
             <TableBody>
-              {value.nodes.map(k => {
+              {worstFirst(value.nodes).map(k => {
                 const conditions = [
                   k.memoryPressure && 'MemoryPressure',
                   k.diskPressure && 'DiskPressure',
