@@ -85,6 +85,8 @@ const MANAGED = `app.kubernetes.io/managed-by=${OPERATOR.managedBy}`;
  */
 const LAST_PROBE_TIME_REFRESH_MS = 60_000;
 
+const PROBE_SLACK_MS = 1000;
+
 /** Silence after which the watchdog restarts an informer (two missed 30 s watch renewals and more). */
 const INFORMER_SILENCE_MS = 120_000;
 
@@ -214,10 +216,11 @@ export class ValidatorNodeController {
     if (options?.runQueue === false) return;
     this.#queue.start();
     for (const n of this.#nodes.list()) enqueueNode(n);
-    // A periodic full resync covers a watch that fell silent.
+    // Every key already re-queues itself for its next probe; a full resync every 10 minutes
+    // only covers a key whose timer was lost (e.g. a reconcile that kept failing then stopped).
     this.#resync = setInterval(() => {
       for (const n of this.#nodes?.list() ?? []) enqueueNode(n);
-    }, 60_000);
+    }, 600_000);
     this.#resync.unref?.();
   }
 
@@ -346,7 +349,9 @@ export class ValidatorNodeController {
     const last = this.#lastProbe.get(key) ?? Date.parse(status.lastProbeTime ?? '');
     const intervalMs = policy.probeIntervalSeconds * 1000;
     const podIp: string | undefined = pod?.status?.podIP;
-    const due = Number.isNaN(last) || now.getTime() - last >= intervalMs - 50;
+    // Timers fire late or a little early under load; within PROBE_SLACK_MS counts as due
+    // rather than costing a second reconcile moments later.
+    const due = Number.isNaN(last) || now.getTime() - last >= intervalMs - PROBE_SLACK_MS;
     if (due && pod && podIp && !pod.metadata?.deletionTimestamp) {
       const url = this.#o.probeUrl?.(node, pod) ?? `http://${podIp}:${node.spec.chain.rpcPort ?? 9944}`;
       if (url) {
