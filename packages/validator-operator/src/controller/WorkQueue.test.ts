@@ -54,4 +54,23 @@ describe('WorkQueue', () => {
     expect(runs).toBe(2);
     q.stop();
   });
+
+  it('should hold retries of many failing keys to the overall token bucket', async () => {
+    const calls = new Map<string, number>();
+    const q = WorkQueue.create(
+      async key => {
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+        throw new Error('API down');
+      },
+      { baseDelayMs: 1, maxDelayMs: 1, retryQps: 20, retryBurst: 5, concurrency: 50 },
+    );
+    q.start();
+    for (let i = 0; i < 50; i++) q.add(`k${i}`);
+    await new Promise(r => setTimeout(r, 500));
+    q.stop();
+    const total = [...calls.values()].reduce((a, b) => a + b, 0);
+    // 50 first attempts, then at most burst 5 + 20/s × 0.5 s = 15 retries (a little slack for timers).
+    expect(total).toBeGreaterThanOrEqual(55);
+    expect(total).toBeLessThanOrEqual(50 + 17);
+  });
 });

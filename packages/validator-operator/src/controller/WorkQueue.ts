@@ -9,6 +9,10 @@ export interface WorkQueueOptions {
   maxDelayMs?: number;
   /** Items handled at the same time. Default 4. */
   concurrency?: number;
+  /** Overall retry rate limit (token bucket), retries per second. Default 10. */
+  retryQps?: number;
+  /** Token bucket size for retries. Default 100. */
+  retryBurst?: number;
 }
 
 /**
@@ -16,7 +20,9 @@ export interface WorkQueueOptions {
  * a key waits at most once in the queue however often it is added, is never handled by
  * two workers at once (adds during processing re-queue it after), and a failed key comes
  * back after a per-item exponential backoff (`baseDelayMs × 2^(failures−1)`, capped at
- * `maxDelayMs`) until it succeeds, which resets its backoff.
+ * `maxDelayMs`) until it succeeds, which resets its backoff. As client-go's default
+ * controller rate limiter, retries are also held to an overall token bucket (`retryQps`,
+ * `retryBurst`), so an API outage failing every key does not turn into a retry storm.
  * @public
  */
 export class WorkQueue {
@@ -32,6 +38,10 @@ export class WorkQueue {
   readonly #timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   readonly #idleWaiters: Array<() => void> = [];
   #running = false;
+  readonly #qps: number;
+  readonly #burst: number;
+  #tokens: number;
+  #tokensAt = Date.now();
   #onError?: (key: string, error: unknown) => void;
 
   /**
@@ -51,6 +61,18 @@ export class WorkQueue {
     this.#base = options.baseDelayMs ?? 500;
     this.#max = options.maxDelayMs ?? 300_000;
     this.#concurrency = options.concurrency ?? 4;
+    this.#qps = options.retryQps ?? 10;
+    this.#burst = options.retryBurst ?? 100;
+    this.#tokens = this.#burst;
+  }
+
+  /** Takes one retry token; returns how long the retry must wait for it, ms. */
+  #reserveRetry(): number {
+    const now = Date.now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#tokensAt) / 1000) * this.#qps);
+    this.#tokensAt = now;
+    this.#tokens -= 1;
+    return this.#tokens >= 0 ? 0 : (-this.#tokens / this.#qps) * 1000;
   }
 
   /** Number of keys waiting (not counting delayed or in-flight ones). */
@@ -130,7 +152,7 @@ export class WorkQueue {
           this.#done(key);
         },
         error => {
-          const delay = this.backoffFor(key);
+          const delay = Math.max(this.backoffFor(key), this.#reserveRetry());
           this.#failures.set(key, this.failures(key) + 1);
           this.#onError?.(key, error);
           this.#done(key);
