@@ -66,7 +66,7 @@ export interface Config {
       }>;
       /**
        * Period of the scheduled fleet-wide refresh of the stored risk scores, in seconds (≥ 10).
-       * Default 60. The entity route also refreshes its own component when its telemetry is ahead.
+       * Default 300 (one bucket). The entity route also refreshes its own component when its telemetry is ahead.
        */
       refreshIntervalSeconds?: number;
       /** Univariate core score above which a metric counts as anomalous, in (0, 1). Default 0.99. */

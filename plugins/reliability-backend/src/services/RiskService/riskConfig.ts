@@ -66,7 +66,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     diskLatencyCriticalMs: 100,
     diskUtilSaturationPct: 90,
   },
-  refreshIntervalSeconds: 60,
+  refreshIntervalSeconds: 300,
 };
 
 const BAND_NAMES: RiskBandName[] = ['ok', 'warning', 'critical'];

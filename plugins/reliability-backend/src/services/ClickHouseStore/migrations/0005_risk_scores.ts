@@ -3,7 +3,7 @@ import { Migration } from './types';
 /**
  * Materialised detector output: one row per (node, 5-minute bucket) with the
  * composite and every detector, term and metric column in `detail`. The risk
- * routes read it; `RiskService.refresh` (scheduled every minute) rewrites the
+ * routes read it; `RiskService.refresh` (scheduled, default every 5 minutes) rewrites the
  * latest buckets, and ReplacingMergeTree on `computed_at` keeps the newest.
  *
  * @public
