@@ -95,4 +95,46 @@ describe('reliabilityPlugin', () => {
       await backend.stop();
     }
   });
+
+  it('should start without a reachable ClickHouse and answer 503 with the reason', async () => {
+    const backend = await startTestBackend({
+      features: [
+        reliabilityPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            reliability: {
+              clickhouse: { url: 'http://127.0.0.1:1', requestTimeoutMs: 2000 },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    try {
+      const fleet = await request(backend.server)
+        .get('/api/reliability/risk')
+        .set('Authorization', mockCredentials.user.header());
+      expect(fleet.status).toBe(503);
+      expect(fleet.body.error.name).toBe('ServiceUnavailableError');
+      expect(fleet.body.error.message).toMatch(/^ClickHouse unavailable: .*ECONNREFUSED/);
+
+      const ingest = await request(backend.server)
+        .post('/api/reliability/telemetry')
+        .set('Authorization', mockCredentials.service.header())
+        .send([
+          {
+            ts: Date.now(),
+            cluster: 'c',
+            namespace: 'n',
+            node: 'x',
+            component: 'y',
+            metric: 'peers',
+            value: 1,
+          },
+        ]);
+      expect(ingest.status).toBe(503);
+    } finally {
+      await backend.stop();
+    }
+  });
 });
