@@ -241,6 +241,23 @@ describe('ValidatorNodeController', () => {
     await waitFor(() => (pod('delta')?.spec as any)?.volumes?.[0]?.persistentVolumeClaim?.claimName === claim);
   });
 
+  it('should fail a snapshot-restore with no ready VolumeSnapshot and say why', async () => {
+    const c = await setup([newValidatorNode('lambda', { syncPolicy: { recoveryStrategy: 'snapshot-restore' } })]);
+    await toSynced(c, 'lambda');
+    const from = server.requests.length;
+    chain.set('/validators/lambda', { highestBlock: 5000 });
+    const out = await step(c, 'lambda');
+    expect(out.phase).toBe('Failed');
+    expect(nodeOf('lambda').status?.conditions?.find(x => x.type === 'Recovering')).toMatchObject({
+      status: 'False',
+      reason: 'NoReadySnapshot',
+      message: 'No ready VolumeSnapshot of claim lambda-data in namespace validators',
+    });
+    const events = server.store.list(server.store.findTypeByKind('v1', 'Event')!, 'validators');
+    expect(events.some(e => e.reason === 'NoReadySnapshot' && e.type === 'Warning')).toBe(true);
+    expect(podDeletes(from)).toHaveLength(0);
+  });
+
   it('should cordon the Kubernetes node, emit a Warning Event and set the Alert condition', async () => {
     const c = await setup([newValidatorNode('eps', { syncPolicy: { recoveryStrategy: 'cordon-and-alert' } })]);
     await toSynced(c, 'eps');

@@ -454,6 +454,7 @@ export class ValidatorNodeController {
         writes.push(...r.report.steps);
       } catch (e) {
         if (!(e instanceof RecoveryError)) throw e;
+        this.#recovering.delete(key);
         next = {
           ...next,
           phase: 'Failed',
