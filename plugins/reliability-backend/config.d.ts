@@ -40,6 +40,41 @@ export interface Config {
       /** Largest accepted batch, in rows. Default 100000. */
       maxBatchRows?: number;
     };
+    /** GitHub webhooks (DORA); see docs/dora-metrics.md. */
+    github?: {
+      /**
+       * Secrets that sign deliveries to `POST /api/reliability/webhooks/github` (`X-Hub-Signature-256`).
+       * Several are allowed so a secret can be rotated without dropping deliveries.
+       * @visibility secret
+       */
+      webhookSecrets?: string[];
+      /**
+       * Look up the first commit of a merged pull request through the GitHub API (needs a github.com
+       * token in `integrations.github`); otherwise the PR's creation time is used. Default true.
+       */
+      resolveFirstCommit?: boolean;
+    };
+    /** DORA metrics; see docs/dora-metrics.md. */
+    dora?: {
+      /** DORA report year whose performance bands are shown: 2021, 2022, 2023 or 2024. Default 2024. */
+      bandYear?: number;
+      /** An incident opened within this many hours of a deployment counts against it. Default 72. */
+      incidentAttributionHours?: number;
+    };
+    /** Live node health from Kubernetes; see docs/node-health.md. All durations in milliseconds. */
+    health?: {
+      /** How long the first request waits for an informer's initial list. */
+      initialSyncTimeoutMs?: number;
+      /** Debounce of the per-entity `reliability:health:<entity ref>` signal. */
+      signalDebounceMs?: number;
+      /** Restarts informers that fell silent or got 410 Gone. */
+      watchdog?: {
+        /** How often the watchdog checks the informers. */
+        intervalMs?: number;
+        /** Silence after which an informer is restarted. */
+        silenceTimeoutMs?: number;
+      };
+    };
     /** Detectors and the composite validator risk; see docs/risk-scores.md. */
     risk?: {
       /**

@@ -50,6 +50,20 @@ describe('createDoraRoutes', () => {
     expect(byDefault.body.window.days).toBe(30);
   });
 
+  it('should answer the window ending at `to`, for the previous-window trend', async () => {
+    const to = '2026-01-31T00:00:00.000Z';
+    const res = await request(app()).get(`/entities/component/default/payments/dora?window=7&to=${to}`);
+    expect(res.status).toBe(200);
+    const body = doraResponseSchema.parse(res.body);
+    expect(new Date(body.window.to).toISOString()).toBe(to);
+    expect(new Date(body.window.from).toISOString()).toBe('2026-01-24T00:00:00.000Z');
+    for (const bad of ['yesterday', '2999-01-01T00:00:00Z']) {
+      const rejected = await request(app()).get(`/entities/component/default/payments/dora?to=${bad}`);
+      expect(rejected.status).toBe(400);
+      expect(rejected.body.error.message).toMatch(/to/);
+    }
+  });
+
   it('should reject an unsupported window, deny without permission and 404 unknown entities', async () => {
     const bad = await request(app()).get('/entities/component/default/payments/dora?window=14');
     expect(bad.status).toBe(400);

@@ -26,11 +26,19 @@ export interface DoraRoutesOptions {
 
 const querySchema = z.object({
   window: z.enum(['7', '30', '90', '365']).default('30'),
+  /** End of the window (ISO 8601); the card asks for the previous window to show a trend. */
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .refine(value => !value || Date.parse(value) <= Date.now() + 60_000, {
+      message: 'to must not be in the future',
+    }),
 });
 
 /**
- * `GET /entities/:kind/:namespace/:name/dora?window=7|30|90|365` (days, default 30): DORA metrics
- * of the entity's repository (`github.com/project-slug`). Needs `reliability.dora.read` on the
+ * `GET /entities/:kind/:namespace/:name/dora?window=7|30|90|365[&to=ISO-8601]` (days, default 30,
+ * window ending at `to`, default now): DORA metrics of the entity's repository
+ * (`github.com/project-slug`). Needs `reliability.dora.read` on the
  * entity. Answers {@link DoraResponse}; 400 for a bad window, 403, 404 for an unknown entity.
  * @public
  */
@@ -53,6 +61,7 @@ export function createDoraRoutes(options: DoraRoutesOptions): express.Router {
     const entity = await getEntityOrThrow(catalog, ref, credentials);
     const dora = await doraService.getEntityDora(entity, {
       windowDays: Number(query.data.window),
+      now: query.data.to ? new Date(query.data.to) : undefined,
     });
     const body: DoraResponse = { ...dora, generatedAt: new Date().toISOString(), errors: [] };
     res.json(body);
