@@ -1,0 +1,5 @@
+environment = "${{ values.env }}"
+service     = "${{ values.name }}"
+owner       = "${{ values.ownerName }}"
+cost_center = "${{ values.costCenter }}"
+tier        = "${{ values.tier }}"

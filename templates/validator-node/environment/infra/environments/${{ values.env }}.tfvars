@@ -1,0 +1,6 @@
+environment = "${{ values.env }}"
+service     = "${{ values.name }}"
+owner       = "${{ values.ownerName }}"
+cost_center = "${{ values.costCenter }}"
+tier        = "${{ values.tier }}"
+network     = "${{ values.network }}"

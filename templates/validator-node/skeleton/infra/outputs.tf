@@ -1,0 +1,4 @@
+output "snapshot_bucket" {
+  description = "Bucket holding the node's chain-data snapshots."
+  value       = aws_s3_bucket.snapshots.bucket
+}
