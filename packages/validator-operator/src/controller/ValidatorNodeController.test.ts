@@ -172,6 +172,19 @@ describe('ValidatorNodeController', () => {
     expect(recoveries).toContain('strategy="restart"} 1');
   });
 
+  it('should restart a node that stops answering after three failed probes', async () => {
+    const c = await setup([newValidatorNode('omega')]);
+    await toSynced(c, 'omega');
+    const from = server.requests.length;
+    chain.set('/validators/omega', { down: true });
+    expect((await step(c, 'omega')).phase).toBe('Synced');
+    expect((await step(c, 'omega')).phase).toBe('Synced');
+    expect(nodeOf('omega').status?.conditions?.find(x => x.type === 'Ready')?.message).toBe('Probe failed: system_health: HTTP 503');
+    expect((await step(c, 'omega')).phase).toBe('Recovering');
+    expect(podDeletes(from)).toHaveLength(1);
+    expect(telemetry.rows.filter(r => r.node === 'omega' && r.metric === 'probe_latency_ms').length).toBeGreaterThanOrEqual(5);
+  });
+
   it('should not recover a second time when the operator restarts in the middle of a recovery', async () => {
     const c = await setup([newValidatorNode('gamma')]);
     await toSynced(c, 'gamma');

@@ -105,6 +105,7 @@ export class ValidatorNodeController {
   readonly #now: () => Date;
   readonly #lastProbe = new Map<string, number>();
   readonly #sinks = new Map<string, TelemetrySink>();
+  readonly #probeFailures = new Map<string, number>();
   /** Keys this process put into Recovering (ahead of the informer cache). */
   readonly #recovering = new Set<string>();
   /** Status we wrote, until the informer catches up (resourceVersion before the write). */
@@ -299,6 +300,7 @@ export class ValidatorNodeController {
     if (!cached) {
       this.#o.metrics.removeNode(namespace, name);
       this.#lastProbe.delete(key);
+      this.#probeFailures.delete(key);
       return { writes, probed: false };
     }
     let node = this.#freshest(cached);
@@ -357,6 +359,7 @@ export class ValidatorNodeController {
       if (url) {
         probe = await this.#probe.probe(url);
         this.#lastProbe.set(key, now.getTime());
+        this.#probeFailures.set(key, probe.ok ? 0 : (this.#probeFailures.get(key) ?? 0) + 1);
         this.#o.metrics.probeLatency.observe(
           { outcome: probe.ok ? 'ok' : 'error' },
           probe.latencyMs / 1000,
@@ -393,6 +396,7 @@ export class ValidatorNodeController {
       risk,
       podReady,
       retryRequested,
+      consecutiveProbeFailures: probe ? this.#probeFailures.get(key) : 0,
       gate: {
         fleetSlotFree: recoveringNow < (this.#o.maxConcurrentRecoveries ?? 5),
         cooldownSeconds: this.#o.recoveryCooldownSeconds ?? 300,

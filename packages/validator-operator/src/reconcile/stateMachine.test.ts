@@ -62,6 +62,16 @@ describe('decide', () => {
     expect(warning.status.phase).toBe('Synced');
   });
 
+  it('should degrade a Synced node after three failed probes in a row, not after one', () => {
+    const synced = run([{ probe: good(), now: at(0) }, { probe: good(), now: at(30) }]).status;
+    const down = { ok: false as const, error: 'connect ECONNREFUSED', latencyMs: 1 };
+    expect(decide(input(synced, { probe: down, consecutiveProbeFailures: 1, now: at(60) })).status.phase).toBe('Synced');
+    expect(decide(input(synced, { probe: down, consecutiveProbeFailures: 2, now: at(60) })).status.phase).toBe('Synced');
+    const out = decide(input(synced, { probe: down, consecutiveProbeFailures: 3, now: at(60) }));
+    expect(out.status.phase).toBe('Recovering');
+    expect(out.actions).toContainEqual(expect.objectContaining({ reason: 'Degraded', message: 'No answer to 3 probes in a row' }));
+  });
+
   it('should hold a Degraded node back during the cooldown and at the fleet limit, and let it go Synced if it catches up', () => {
     const synced = run([{ probe: good(), now: at(0) }, { probe: good(), now: at(30) }]).status;
     const limited = decide(input(synced, { probe: good(50), now: at(60), gate: { fleetSlotFree: false, cooldownSeconds: 0 } }));

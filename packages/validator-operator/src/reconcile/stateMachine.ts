@@ -92,6 +92,8 @@ export interface DecideInput {
   podReady: boolean;
   /** Whether the `validators.goldenpath.dev/retry` annotation asks to leave Failed. */
   retryRequested: boolean;
+  /** Failed probes in a row, this one included (0 after a good probe). */
+  consecutiveProbeFailures?: number;
   gate: RecoveryGate;
   now: Date;
 }
@@ -133,6 +135,13 @@ export const CONDITION = {
  * @public
  */
 export const STABLE_PROBE_INTERVALS = 10;
+
+/**
+ * Failed probes in a row after which a Synced node counts as Degraded: a node that stopped
+ * answering is as far from the head as one that fell behind, but one lost probe is noise.
+ * @public
+ */
+export const UNREACHABLE_AFTER_PROBES = 3;
 
 function cond(
   status: ValidatorNodeStatus | undefined,
@@ -177,7 +186,8 @@ function secondsSince(time: string | undefined, now: Date): number {
  *
  * - Pending → Syncing on the first good probe.
  * - Syncing → Synced when lag ≤ `maxBlockLag` and `isSyncing` is false.
- * - Synced → Degraded when lag > `maxBlockLag` or the composite risk band is `critical`.
+ * - Synced → Degraded when lag > `maxBlockLag`, the composite risk band is `critical`, or
+ *   {@link UNREACHABLE_AFTER_PROBES} probes in a row failed.
  * - Degraded → Recovering by `recoveryStrategy` (held back by the fleet limit or cooldown);
  *   → Failed instead when `restartCount` already reached `maxRestartAttempts`.
  * - Recovering → Syncing when the pod is back (Ready, newer than the recovery) and answers.
@@ -214,13 +224,20 @@ export function decide(input: DecideInput): DecideOutput {
 
   const lag = next.blockLag ?? 0;
   const inSync = !!probe?.ok && lag <= policy.maxBlockLag && !probe.isSyncing;
+  const unreachable = (input.consecutiveProbeFailures ?? 0) >= UNREACHABLE_AFTER_PROBES;
   const breach =
-    (!!probe?.ok && lag > policy.maxBlockLag) || risk?.band === 'critical';
+    (!!probe?.ok && lag > policy.maxBlockLag) || risk?.band === 'critical' || unreachable;
   const recovering = cond(prev, CONDITION.Recovering);
   const recoveryActive = recovering?.status === 'True';
   const sinceRecovery = recoveryActive
     ? secondsSince(recovering.lastTransitionTime, now)
     : Number.POSITIVE_INFINITY;
+
+  const degradedMessage = () => {
+    if (unreachable) return `No answer to ${input.consecutiveProbeFailures} probes in a row`;
+    if (risk?.band === 'critical') return `Composite risk ${risk.score.toFixed(1)} is critical`;
+    return `Block lag ${lag} exceeds maxBlockLag ${policy.maxBlockLag}`;
+  };
 
   const toFailed = (reason: string, message: string) => {
     phase = 'Failed';
@@ -273,10 +290,7 @@ export function decide(input: DecideInput): DecideOutput {
           type: 'event',
           eventType: 'Warning',
           reason: 'Degraded',
-          message:
-            risk?.band === 'critical'
-              ? `Composite risk ${risk.score.toFixed(1)} is critical`
-              : `Block lag ${lag} exceeds maxBlockLag ${policy.maxBlockLag}`,
+          message: degradedMessage(),
         });
       }
       break;
