@@ -3,6 +3,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import goldenPathModule from '@goldenpath/plugin-scaffolder-backend-module-golden-path';
 import { ANNOTATIONS } from '@goldenpath/plugin-reliability-common';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   ScaffolderDryRunClient,
 } from './lib/ScaffolderDryRunClient';
 import { loadTemplateSource, loadValues } from './lib/templateSource';
+import { runCli } from './cli';
 
 jest.setTimeout(180_000);
 
@@ -43,6 +45,34 @@ async function dryRun(
   return { response, files };
 }
 
+function writeTree(files: GeneratedFile[], dir: string): void {
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.content);
+  }
+}
+
+const HAS_MKDOCS = spawnSync('mkdocs', ['--version']).status === 0;
+if (!HAS_MKDOCS) {
+  // eslint-disable-next-line no-console
+  console.warn('mkdocs is not installed (apt-get install -y mkdocs mkdocs-material): TechDocs builds are skipped');
+}
+/** Runs only where the machine's mkdocs (the local TechDocs generator) is installed. */
+const itWithMkdocs = HAS_MKDOCS ? it : it.skip;
+
+/** Builds the generated TechDocs with the machine's mkdocs, as the local TechDocs generator does. */
+function buildTechDocs(files: GeneratedFile[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldenpath-techdocs-'));
+  try {
+    writeTree(files, dir);
+    const result = spawnSync('mkdocs', ['build', '--strict', '-q', '-d', path.join(dir, 'site')], { cwd: dir, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    return fs.readFileSync(path.join(dir, 'site/index.html'), 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function text(files: GeneratedFile[], file: string): string {
   const found = files.find(f => f.path === file);
   if (!found) throw new Error(`${file} was not generated`);
@@ -64,6 +94,7 @@ async function parameterErrors(promise: Promise<unknown>): Promise<string[]> {
 
 describe('Software Templates through the scaffolder dry run', () => {
   let client: ScaffolderDryRunClient;
+  let backendUrl: string;
   let stop: () => Promise<void>;
   const publishDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldenpath-templates-test-'));
 
@@ -78,8 +109,9 @@ describe('Software Templates through the scaffolder dry run', () => {
         }),
       ],
     });
+    backendUrl = `http://127.0.0.1:${backend.server.port()}`;
     client = ScaffolderDryRunClient.create({
-      baseUrl: `http://127.0.0.1:${backend.server.port()}`,
+      baseUrl: backendUrl,
       token: mockCredentials.service.token(),
     });
     stop = () => backend.stop();
@@ -264,6 +296,39 @@ describe('Software Templates through the scaffolder dry run', () => {
       }
     });
 
+    itWithMkdocs('should generate TechDocs that mkdocs builds', () => {
+      // eslint-disable-next-line jest/no-standalone-expect -- itWithMkdocs is it or it.skip
+      expect(buildTechDocs(files)).toContain('Double-entry ledger for card payments');
+    });
+
+    it('should dry-run through --backend with a token, as against a running Backstage', async () => {
+      const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldenpath-remote-'));
+      const lines: string[] = [];
+      try {
+        const code = await runCli(
+          [
+            'dry-run',
+            path.join(TEMPLATES_DIR, 'golden-path-service'),
+            '--values',
+            path.join(TEMPLATES_DIR, 'golden-path-service/examples/values.yaml'),
+            '--backend',
+            backendUrl,
+            '--token',
+            mockCredentials.service.token(),
+            '--out',
+            outDir,
+            '--force',
+          ],
+          { out: l => lines.push(l), err: l => lines.push(l) },
+        );
+        expect(code).toBe(0);
+        expect(lines).toContain(`Scaffolder: ${backendUrl}`);
+        expect(fs.existsSync(path.join(outDir, 'deploy/base/rollout.yaml'))).toBe(true);
+      } finally {
+        fs.rmSync(outDir, { recursive: true, force: true });
+      }
+    });
+
     it('should refuse an invalid name, naming the parameter', async () => {
       expect(await parameterErrors(dryRun(client, 'golden-path-service', { name: 'Payments_Ledger' }))).toEqual([
         'name',
@@ -343,6 +408,18 @@ describe('Software Templates through the scaffolder dry run', () => {
       });
     });
 
+    it('should write a catalog-info.yaml with every annotation the entity cards read', () => {
+      const [entity] = docs(files, 'catalog-info.yaml');
+      expect(entity.spec).toMatchObject({ type: 'validator-node', owner: 'group:default/platform-team' });
+      for (const annotation of Object.values(ANNOTATIONS)) {
+        expect(entity.metadata.annotations[annotation]).toEqual(expect.any(String));
+      }
+      const [node] = docs(files, 'deploy/operator/validatornode.yaml');
+      // The label selector of the entity matches the ValidatorNode the operator reconciles.
+      const [key, value] = entity.metadata.annotations['backstage.io/kubernetes-label-selector'].split('=');
+      expect(node.metadata.labels[key]).toBe(value);
+    });
+
     it('should never take a key value as a template input', async () => {
       const source = await loadTemplateSource(path.join(TEMPLATES_DIR, 'validator-node'));
       const pages = [source.template.spec as any].flatMap(spec => spec.parameters);
@@ -353,6 +430,11 @@ describe('Software Templates through the scaffolder dry run', () => {
         expect(name).not.toMatch(/seed|mnemonic|private|secret_key|keystore$/i);
       }
       expect(JSON.stringify(source.template.spec)).not.toMatch(/\$\{\{\s*secrets\./);
+    });
+
+    itWithMkdocs('should generate TechDocs that mkdocs builds', () => {
+      // eslint-disable-next-line jest/no-standalone-expect -- itWithMkdocs is it or it.skip
+      expect(buildTechDocs(files)).toContain('Westend validator for the staking pilot');
     });
 
     it('should leave out the hot key for a full node', async () => {
