@@ -85,6 +85,66 @@ describe('goldenpath CLI', () => {
     expect(fs.existsSync(outDir)).toBe(false);
   });
 
+  describe('with a template that generates an invalid Deployment', () => {
+    function writeTemplate(dir: string, withValidateStep: boolean): void {
+      fs.mkdirSync(path.join(dir, 'skeleton'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'template.yaml'),
+        yaml.stringify({
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'broken-deployment' },
+          spec: {
+            owner: 'group:default/platform-team',
+            type: 'service',
+            parameters: [{ required: ['name'], properties: { name: { type: 'string' } } }],
+            steps: [
+              { id: 'fetch', name: 'Render', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
+              ...(withValidateStep
+                ? [{ id: 'validate', name: 'Validate', action: 'goldenpath:manifests:validate', input: {} }]
+                : []),
+            ],
+          },
+        }),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'skeleton/deployment.yaml'),
+        [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          '  name: ${{ values.name }}',
+          'spec:',
+          '  replicas: three',
+          '  selector: { matchLabels: { app: x } }',
+          '  template:',
+          '    metadata: { labels: { app: x } }',
+          '    spec: { containers: [{ name: app, image: "nginx@sha256:' + 'a'.repeat(64) + '" }] }',
+          '',
+        ].join('\n'),
+      );
+      fs.writeFileSync(path.join(dir, 'values.yaml'), 'name: broken\n');
+    }
+
+    it('should exit 1 when the validate step fails, naming file and path', async () => {
+      const dir = path.join(tmp, 'broken-with-step');
+      writeTemplate(dir, true);
+      const { io, err } = capture();
+      expect(await runCli(['dry-run', dir, '--values', path.join(dir, 'values.yaml')], io)).toBe(1);
+      expect(err.join('\n')).toMatch(/Manifest validation failed[\s\S]*deployment\.yaml#0 Deployment\/broken \/spec\/replicas/);
+    });
+
+    it('should exit 1 when a generated file is invalid even without a validate step', async () => {
+      const dir = path.join(tmp, 'broken-without-step');
+      writeTemplate(dir, false);
+      const { io, out } = capture();
+      expect(await runCli(['dry-run', dir, '--values', path.join(dir, 'values.yaml')], io)).toBe(1);
+      const stdout = out.join('\n');
+      expect(stdout).toContain('✔ [1/1] Render (fetch:template) completed');
+      expect(stdout).toMatch(/✖ deployment\.yaml#0 Deployment\/broken \/spec\/replicas: /);
+    });
+  });
+
   it('should exit 2 with a clear message for a missing template or values file', async () => {
     const missingTemplate = capture();
     expect(
