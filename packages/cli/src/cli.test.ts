@@ -119,7 +119,7 @@ describe('goldenpath CLI', () => {
           '  selector: { matchLabels: { app: x } }',
           '  template:',
           '    metadata: { labels: { app: x } }',
-          '    spec: { containers: [{ name: app, image: "nginx@sha256:' + 'a'.repeat(64) + '" }] }',
+          `    spec: { containers: [{ name: app, image: "nginx@sha256:${'a'.repeat(64)}" }] }`,
           '',
         ].join('\n'),
       );
