@@ -27,12 +27,15 @@ function field(page: Page, label: string): Locator {
   return page.getByRole('textbox', { name: new RegExp(`^${label}`) }).first();
 }
 
-/** Picks an option of an entity picker (OwnerPicker, EntityPicker) by typing part of its name. */
-async function pickEntity(page: Page, label: string, search: string): Promise<void> {
+/**
+ * Picks an option of an entity picker (OwnerPicker, EntityPicker) by typing part of its name.
+ * Options show the entity's display name when it has one (e.g. "Platform Team").
+ */
+async function pickEntity(page: Page, label: string, search: string, option: RegExp): Promise<void> {
   const input = page.getByRole('combobox', { name: new RegExp(`^${label}`) }).or(field(page, label)).first();
   await input.click();
   await input.fill(search);
-  await page.getByRole('option', { name: new RegExp(search) }).first().click();
+  await page.getByRole('option', { name: option }).first().click();
 }
 
 /** Picks a value of an enum field (rjsf select). */
@@ -88,8 +91,8 @@ test.describe('Create with the Goldenpath templates', () => {
 
     await field(page, 'Name').fill(name);
     await field(page, 'Description').fill('End-to-end test service created by Playwright');
-    await pickEntity(page, 'Owner', 'platform-team');
-    await pickEntity(page, 'System', 'payments');
+    await pickEntity(page, 'Owner', 'platform', /platform[- ]team/i);
+    await pickEntity(page, 'System', 'payments', /payments/i);
     await selectEnum(page, 'Cost center', /cc-payments/);
     await selectEnum(page, 'Tier', /^tier-1/);
     await next(page);
@@ -116,8 +119,8 @@ test.describe('Create with the Goldenpath templates', () => {
 
     await field(page, 'Name').fill(name);
     await field(page, 'Description').fill('End-to-end test validator created by Playwright');
-    await pickEntity(page, 'Owner', 'platform-team');
-    await pickEntity(page, 'System', 'validator-platform');
+    await pickEntity(page, 'Owner', 'platform', /platform[- ]team/i);
+    await pickEntity(page, 'System', 'validator', /validator[- ]platform/i);
     await selectEnum(page, 'Cost center', /cc-platform/);
     await next(page);
     // Chain and sync policy: westend validator by default; the node image must be digest-pinned.
