@@ -17,6 +17,7 @@ PACKAGE_JSONS := package.json yarn.lock $(wildcard packages/*/package.json plugi
 NODE_RUN := node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs
 
 .PHONY: start test unit lint tsc e2e bench bench-nab bench-risk bench-ingest bench-manifests bench-health \
+        bench-telemetry-ingest bench-dry-run bench-operator bench-cards \
         tools deps sysdeps docs-deps browser-deps clean-tools help
 
 help:
@@ -70,7 +71,7 @@ e2e: deps sysdeps
 	@bash scripts/e2e.sh
 
 ## ---- benchmarks (each prints its figures) ----
-bench: bench-manifests bench-nab bench-risk bench-ingest bench-health
+bench: bench-manifests bench-dry-run bench-nab bench-telemetry-ingest bench-risk bench-ingest bench-health bench-operator
 
 bench-manifests: deps
 	@$(NODE_RUN) bench/manifests/run.ts
@@ -86,6 +87,19 @@ bench-ingest: deps
 
 bench-health: deps
 	@$(NODE_RUN) bench/health/run.ts
+
+bench-telemetry-ingest: deps
+	@$(NODE_RUN) bench/telemetry-ingest/run.ts
+
+bench-dry-run: deps
+	@$(NODE_RUN) bench/dry-run/run.ts
+
+bench-operator: deps
+	@$(NODE_RUN) bench/operator/run.ts 1000 30
+
+# Needs the app running (make start in another terminal).
+bench-cards: deps
+	@$(NODE_RUN) bench/cards/run.ts
 
 clean-tools:
 	rm -rf .tools node_modules
