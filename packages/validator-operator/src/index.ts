@@ -20,6 +20,7 @@ export * from './telemetry/TelemetrySink';
 export * from './metrics';
 export * from './logger';
 export * from './reconcile/quantity';
+export * from './reconcile/probeSchedule';
 export * from './reaper/NamespaceReaper';
 export * from './webhook/admission';
 export * from './webhook/WebhookServer';

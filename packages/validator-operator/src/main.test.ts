@@ -67,6 +67,19 @@ describe('validator-operator CLI', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('should refuse a --probe-url-template with an unknown placeholder, naming the flag', async () => {
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../bin/validator-operator'), '--probe-url-template', 'http://rpc.internal/{node}'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', d => (stderr += d));
+    const code = await new Promise<number | null>(r => child.on('exit', c => r(c)));
+    expect(code).toBe(1);
+    expect(stderr).toContain('--probe-url-template must be an http(s) URL using only {namespace}, {name}, {podIP}, {port}, got http://rpc.internal/{node}');
+  });
+
   it('should fail with a clear message for a missing kubeconfig', async () => {
     const child = spawn(process.execPath, [path.resolve(__dirname, '../bin/validator-operator'), '--kubeconfig', '/nonexistent/kubeconfig'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ValidatorNode } from '@goldenpath/plugin-reliability-common';
 import { Operator } from './Operator';
 import { KubeGateway } from './kube/KubeGateway';
 import { jsonLogger } from './logger';
@@ -28,6 +29,8 @@ const USAGE = `validator-operator [options]
   --recovery-cooldown-seconds N     default 300
   --reaper-interval-seconds N       default 300 (0 disables the reaper)
   --reaper-dry-run                  report expired namespaces only
+  --probe-url-template URL          JSON-RPC URL of a node (default http://{podIP}:{port}); also
+                                    {namespace} and {name}, e.g. for a JSON-RPC gateway or a bench
 Secrets come from the environment: CLICKHOUSE_PASSWORD, RISK_API_TOKEN.`;
 
 /**
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
       'recovery-cooldown-seconds': { type: 'string', default: '300' },
       'reaper-interval-seconds': { type: 'string', default: '300' },
       'reaper-dry-run': { type: 'boolean', default: false },
+      'probe-url-template': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -65,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
     return n;
   };
+  const probeUrl = values['probe-url-template'] ? probeUrlFrom(values['probe-url-template']) : undefined;
   const logger = jsonLogger();
   const kc = new KubeConfig();
   if (values.kubeconfig) {
@@ -107,6 +112,7 @@ export async function main(argv: string[]): Promise<void> {
   const operator = Operator.create({
     kube, logger, metrics, telemetry, risk, identity, reaper,
     telemetryForEndpoint: clickHouseSink,
+    probeUrl,
     cluster: values.cluster,
     maxConcurrentRecoveries: int('max-concurrent-recoveries', values['max-concurrent-recoveries'], 1),
     recoveryCooldownSeconds: int('recovery-cooldown-seconds', values['recovery-cooldown-seconds']),
@@ -159,6 +165,33 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
 
   operator.start();
+}
+
+/**
+ * Node → probe URL from `--probe-url-template`; throws when the template is not an http(s)
+ * URL or names an unknown placeholder.
+ */
+function probeUrlFrom(template: string) {
+  const known = ['namespace', 'name', 'podIP', 'port'];
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map(m => m[1]).filter(p => !known.includes(p));
+  if (unknown.length || !/^https?:\/\//.test(template)) {
+    throw new Error(
+      `--probe-url-template must be an http(s) URL using only {${known.join('}, {')}}, got ${template}`,
+    );
+  }
+  return (node: ValidatorNode, pod: { status?: { podIP?: string } }) => {
+    const podIP = pod.status?.podIP;
+    if (!podIP && template.includes('{podIP}')) return undefined;
+    const values: Record<string, string> = {
+      namespace: node.metadata.namespace ?? '',
+      name: node.metadata.name,
+      podIP: podIP ?? '',
+      port: String(node.spec.chain.rpcPort ?? 9944),
+    };
+    return template.replace(/\{(\w+)\}/g, (_, k: string) =>
+      k === 'namespace' || k === 'name' ? encodeURIComponent(values[k]) : values[k],
+    );
+  };
 }
 
 function splitAddress(addr: string): [string | undefined, number] {

@@ -351,6 +351,84 @@ describe('ValidatorNodeController', () => {
     expect(podDeletes()).toHaveLength(1);
   });
 
+  /** The delay of the last `addAfter` the controller made for `name` (its next reconcile). */
+  const scheduled = (spy: jest.SpyInstance, name: string) =>
+    spy.mock.calls.filter(([k]) => k === `validators/${name}`).at(-1)![1] as number;
+
+  it('should probe a Synced node whose lag grows sooner and recover within one block time of the lag crossing maxBlockLag', async () => {
+    const c = await setup([newValidatorNode('sigma', { syncPolicy: { maxBlockLag: 10 } })]);
+    const addAfter = jest.spyOn(c.queue, 'addAfter');
+    await toSynced(c, 'sigma');
+    // A chain producing a block every 6 s; the node follows it until it stalls.
+    const blockMs = 6000;
+    const genesis = clock.now().getTime();
+    const head = (t: number) => 2000 + Math.floor((t - genesis) / blockMs);
+    const stallAt = genesis + 47_000;
+    const frozen = head(stallAt);
+    const crossingAt = genesis + (frozen + 11 - 2000) * blockMs;
+    const chainAt = (t: number) =>
+      chain.set('/validators/sigma', { currentBlock: t < stallAt ? head(t) : frozen, highestBlock: head(t) });
+
+    const gaps: number[] = [];
+    let out;
+    for (let i = 0; i < 40; i++) {
+      const delay = scheduled(addAfter, 'sigma');
+      gaps.push(delay);
+      chainAt(clock.now().getTime() + delay);
+      out = await step(c, 'sigma', delay / 1000);
+      if (out.phase !== 'Synced') break;
+    }
+    const recoveredAt = clock.now().getTime();
+    expect(out!.phase).toBe('Recovering');
+    expect(out!.writes).toEqual(expect.arrayContaining(['delete pod/sigma-0']));
+    expect(recoveredAt).toBeGreaterThanOrEqual(crossingAt);
+    expect(recoveredAt - crossingAt).toBeLessThanOrEqual(blockMs);
+    // Regular 30 s probes while the node keeps up; shorter gaps only while it falls behind.
+    expect(gaps.slice(0, 2)).toEqual([30_000, 30_000]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+    expect(gaps.filter(g => g < 30_000).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('should recover a lag that jumps past maxBlockLag at the next regular probe, within one probe interval', async () => {
+    const c = await setup([newValidatorNode('tau')]);
+    const addAfter = jest.spyOn(c.queue, 'addAfter');
+    await toSynced(c, 'tau');
+    const breachAt = clock.now().getTime() + 1;
+    chain.set('/validators/tau', { highestBlock: 4000 });
+    const out = await step(c, 'tau', scheduled(addAfter, 'tau') / 1000);
+    expect(out.phase).toBe('Recovering');
+    expect(clock.now().getTime() - breachAt).toBeLessThan(30_000);
+  });
+
+  it('should reconcile a node held back by the fleet limit as soon as a recovery ends, not at its next probe', async () => {
+    await setup([newValidatorNode('pi'), newValidatorNode('rho')]);
+    const c = ValidatorNodeController.create({
+      kube, logger: silentLogger, metrics, telemetry, risk, now: clock.now,
+      maxConcurrentRecoveries: 1,
+      recoveryCooldownSeconds: 0,
+      probeUrl: n => `${chain.url}/${n.metadata.namespace}/${n.metadata.name}`,
+    });
+    controllers.push(c);
+    await c.start({ runQueue: false });
+    await toSynced(c, 'pi');
+    await toSynced(c, 'rho');
+    const oldPod = pod('pi')!.metadata.uid;
+    chain.set('/validators/pi', { highestBlock: 7000 });
+    chain.set('/validators/rho', { highestBlock: 7000 });
+    expect((await step(c, 'pi')).phase).toBe('Recovering');
+    expect((await c.reconcile('validators', 'rho')).phase).toBe('Degraded');
+
+    await waitFor(() => !!pod('pi') && pod('pi')!.metadata.uid !== oldPod);
+    chain.set('/validators/pi', { currentBlock: 7000 });
+    const rv = nodeOf('rho').metadata.resourceVersion;
+    await waitFor(() => c.nodes().some(n => n.metadata.name === 'rho' && n.metadata.resourceVersion === rv));
+    const add = jest.spyOn(c.queue, 'add');
+    expect((await step(c, 'pi')).phase).toBe('Syncing');
+    expect(add).toHaveBeenCalledWith('validators/rho');
+    // That reconcile, right away, takes the freed slot.
+    expect((await c.reconcile('validators', 'rho')).phase).toBe('Recovering');
+  });
+
   it('should write telemetry of a node with spec.analyticsEndpoint to that endpoint\'s sink', async () => {
     await setup([newValidatorNode('kappa', { spec: { analyticsEndpoint: 'http://clickhouse.analytics:8123' } })]);
     const own = new MemoryTelemetrySink();

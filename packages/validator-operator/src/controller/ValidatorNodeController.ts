@@ -35,6 +35,7 @@ import type { TelemetrySink } from '../telemetry/TelemetrySink';
 import { WorkQueue } from './WorkQueue';
 import { OperatorLogger } from '../logger';
 import { toBytes } from '../reconcile/quantity';
+import { LagTrend, nextProbeDelayMs, updateLagTrend } from '../reconcile/probeSchedule';
 
 /**
  * Options of {@link ValidatorNodeController}.
@@ -85,6 +86,7 @@ const MANAGED = `app.kubernetes.io/managed-by=${OPERATOR.managedBy}`;
  */
 const LAST_PROBE_TIME_REFRESH_MS = 60_000;
 
+/** Timers fire late or a little early under load; this close to due counts as due. */
 const PROBE_SLACK_MS = 1000;
 
 /** Silence after which the watchdog restarts an informer (two missed 30 s watch renewals and more). */
@@ -106,6 +108,11 @@ export class ValidatorNodeController {
   readonly #lastProbe = new Map<string, number>();
   readonly #sinks = new Map<string, TelemetrySink>();
   readonly #probeFailures = new Map<string, number>();
+  /** When each node's next probe is due (epoch ms), see {@link nextProbeDelayMs}. */
+  readonly #nextProbeAt = new Map<string, number>();
+  readonly #lagTrends = new Map<string, LagTrend>();
+  /** Degraded nodes waiting for a fleet slot; reconciled as soon as a recovery ends. */
+  readonly #heldBack = new Set<string>();
   /** Keys this process put into Recovering (ahead of the informer cache). */
   readonly #recovering = new Set<string>();
   /** Status we wrote, until the informer catches up (resourceVersion before the write). */
@@ -299,8 +306,7 @@ export class ValidatorNodeController {
     const cached = this.#nodes?.get(name, namespace) as unknown as ValidatorNode | undefined;
     if (!cached) {
       this.#o.metrics.removeNode(namespace, name);
-      this.#lastProbe.delete(key);
-      this.#probeFailures.delete(key);
+      this.#forget(key);
       return { writes, probed: false };
     }
     let node = this.#freshest(cached);
@@ -346,20 +352,27 @@ export class ValidatorNodeController {
       if (await kube.deletePod(namespace, podNameOf(node))) writes.push('delete pod (config changed)');
     }
 
-    // Probe when due.
+    // Probe when due: one interval after the last probe, or sooner for a Synced node that
+    // falls behind or stopped answering (nextProbeDelayMs).
     let probe: ProbeResult | undefined;
     const last = this.#lastProbe.get(key) ?? Date.parse(status.lastProbeTime ?? '');
     const intervalMs = policy.probeIntervalSeconds * 1000;
     const podIp: string | undefined = pod?.status?.podIP;
-    // Timers fire late or a little early under load; within PROBE_SLACK_MS counts as due
-    // rather than costing a second reconcile moments later.
-    const due = Number.isNaN(last) || now.getTime() - last >= intervalMs - PROBE_SLACK_MS;
+    const nextAt = Math.min(this.#nextProbeAt.get(key) ?? Infinity, last + intervalMs);
+    // Within the slack counts as due rather than costing a second reconcile moments later;
+    // never more than a quarter of the gap, so an early probe is not repeated at once.
+    const slack = Math.min(PROBE_SLACK_MS, (nextAt - last) / 4);
+    const due = Number.isNaN(last) || now.getTime() >= nextAt - slack;
     if (due && pod && podIp && !pod.metadata?.deletionTimestamp) {
       const url = this.#o.probeUrl?.(node, pod) ?? `http://${podIp}:${node.spec.chain.rpcPort ?? 9944}`;
       if (url) {
         probe = await this.#probe.probe(url);
         this.#lastProbe.set(key, now.getTime());
         this.#probeFailures.set(key, probe.ok ? 0 : (this.#probeFailures.get(key) ?? 0) + 1);
+        if (probe.ok) {
+          const lag = Math.max(0, probe.highestBlock - probe.currentBlock);
+          this.#lagTrends.set(key, updateLagTrend(this.#lagTrends.get(key), now.getTime(), lag));
+        }
         this.#o.metrics.probeLatency.observe(
           { outcome: probe.ok ? 'ok' : 'error' },
           probe.latencyMs / 1000,
@@ -404,8 +417,19 @@ export class ValidatorNodeController {
       now,
     });
     let next = result.status;
+    if (probe) {
+      const delay = nextProbeDelayMs(policy, {
+        phase: next.phase,
+        ok: probe.ok,
+        trend: this.#lagTrends.get(key),
+      });
+      this.#nextProbeAt.set(key, now.getTime() + delay);
+    }
+    if (result.heldBack === 'fleet-limit') this.#heldBack.add(key);
+    else this.#heldBack.delete(key);
+    let freedSlot = false;
     if (next.phase === 'Recovering') this.#recovering.add(key);
-    else this.#recovering.delete(key);
+    else freedSlot = this.#recovering.delete(key) || status.phase === 'Recovering';
     const start = result.actions.find(a => a.type === 'startRecovery');
     if (start?.type === 'startRecovery' && start.strategy === 'cordon-and-alert') {
       next.conditions = setCondition(
@@ -423,6 +447,7 @@ export class ValidatorNodeController {
 
     // Persist the decision before acting on it: a restart in between resumes, never repeats.
     node = await this.#writeStatus(node, next, writes);
+    if (freedSlot) this.#wakeHeldBack();
 
     for (const a of result.actions) {
       if (a.type === 'event') {
@@ -469,6 +494,7 @@ export class ValidatorNodeController {
           ),
         };
         node = await this.#writeStatus(node, next, writes);
+        this.#wakeHeldBack();
         await this.#recovery.emitEvent(node, { type: 'Warning', reason: e.reason, message: e.message, key: activeStart.lastTransitionTime });
         writes.push(`event ${e.reason}`);
       }
@@ -476,9 +502,33 @@ export class ValidatorNodeController {
 
     this.#o.metrics.setPhase(namespace, name, next.phase ?? 'Pending');
     const lastProbe = this.#lastProbe.get(key) ?? last;
-    const untilDue = Number.isNaN(lastProbe) ? intervalMs : lastProbe + intervalMs - now.getTime();
+    const dueAt = Math.min(this.#nextProbeAt.get(key) ?? Infinity, lastProbe + intervalMs);
+    let untilDue = Number.isNaN(dueAt) ? intervalMs : dueAt - now.getTime();
+    if (result.heldBack === 'cooldown') {
+      // Come back when the cooldown ends rather than at the next probe.
+      const ended = Date.parse(status.conditions?.find(c => c.type === CONDITION.Recovering)?.lastTransitionTime ?? '');
+      const cooldownMs = (this.#o.recoveryCooldownSeconds ?? 300) * 1000;
+      if (!Number.isNaN(ended)) untilDue = Math.min(untilDue, ended + cooldownMs - now.getTime());
+    }
     this.#queue.addAfter(key, Math.min(intervalMs, Math.max(100, untilDue)));
     return { writes, phase: next.phase, probed: !!probe };
+  }
+
+  /**
+   * A recovery ended (its status is written, so the fleet count sees the free slot): the
+   * nodes held back by the fleet limit are reconciled now instead of at their next probe.
+   */
+  #wakeHeldBack() {
+    for (const waiting of this.#heldBack) this.#queue.add(waiting);
+  }
+
+  #forget(key: string) {
+    this.#lastProbe.delete(key);
+    this.#probeFailures.delete(key);
+    this.#nextProbeAt.delete(key);
+    this.#lagTrends.delete(key);
+    this.#heldBack.delete(key);
+    this.#recovering.delete(key);
   }
 
   async #writeStatus(node: ValidatorNode, next: ValidatorNodeStatus, writes: string[]) {
