@@ -213,6 +213,81 @@ describe('ManifestValidator', () => {
     expect(report.errors[0].message).toMatch(/metadata\.name|Payments Service!/);
   });
 
+  it('should validate custom resources against a CRD from a later file, also when its kind is spelled with an escape', async () => {
+    const crd = (kind: string) =>
+      [
+        'apiVersion: apiextensions.k8s.io/v1',
+        `kind: ${kind}`,
+        'metadata:',
+        '  name: widgets.example.com',
+        'spec:',
+        '  group: example.com',
+        '  names: {kind: Widget, plural: widgets}',
+        '  scope: Namespaced',
+        '  versions:',
+        '    - name: v1',
+        '      served: true',
+        '      storage: true',
+        '      schema:',
+        '        openAPIV3Schema:',
+        '          type: object',
+        '          properties:',
+        '            spec:',
+        '              type: object',
+        '              properties:',
+        '                size: {type: integer}',
+        '',
+      ].join('\n');
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: large\n  colour: red\n';
+    for (const kind of ['CustomResourceDefinition', '"CustomResource\\x44efinition"', '"CustomResource\\\n  Definition"']) {
+      const report = await ManifestValidator.create().validateFiles([
+        { path: 'a-widget.yaml', content: widget },
+        { path: 'z-crd.yaml', content: crd(kind) },
+      ]);
+      expect({ kind, skipped: report.skipped, errors: report.errors.map(e => `${e.file} ${e.path} ${e.message}`) }).toEqual({
+        kind,
+        skipped: [],
+        errors: ['a-widget.yaml /spec/size must be integer', 'a-widget.yaml /spec unknown field "colour"'],
+      });
+    }
+  });
+
+  it('should report an unknown field in an object none of whose declared fields is set', async () => {
+    const report = await ManifestValidator.create().validateFiles([
+      { path: 'svc.yaml', content: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  portz: []\n' },
+    ]);
+    expect(report.errors).toEqual([
+      { file: 'svc.yaml', document: 0, object: 'Service/s', path: '/spec', message: 'unknown field "portz"' },
+    ]);
+  });
+
+  it('should list errors file by file in the order of the files, List items in order', async () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'Bad Name!' }, spec: {} },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 1 } },
+        { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'also bad' }, spec: {} },
+      ],
+    };
+    const report = await ManifestValidator.create().validateFiles([
+      { path: 'a.yaml', content: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: [\n' },
+      { path: 'b.yaml', content: yaml.stringify(list) },
+      { path: 'c.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  bogus: 1\n' },
+      { path: 'd.json', content: '{"apiVersion": "v1", "kind": "Namespace",' },
+    ]);
+    expect(report.errors.map(e => `${e.file} ${e.path.startsWith('line') ? 'line' : e.path}`)).toEqual([
+      'a.yaml line',
+      'b.yaml /items/0',
+      'b.yaml /items/1/data/a',
+      'b.yaml /items/2',
+      'c.yaml /metadata',
+      'd.json ',
+    ]);
+    expect(report.validated).toBe(4);
+  });
+
   it('should report YAML syntax errors with a line and skip non-Kubernetes documents', async () => {
     const report = await ManifestValidator.create().validateFiles([
       { path: 'broken.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: [\n' },

@@ -80,6 +80,20 @@ type Json = Record<string, unknown>;
 
 const WORKFLOW_PATH = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 
+type ParsedDocument = { index: number; doc: unknown };
+type ParsedFile = { documents: ParsedDocument[]; errors: ManifestValidationError[] };
+
+/**
+ * Whether a file's text can hold a `CustomResourceDefinition`, so it must be parsed before
+ * any custom resource is validated. The kind has to be spelled out, unless it hides behind an
+ * escape sequence (`\x..`, `\u....`, `\U........` in YAML double quotes or JSON) or a
+ * double-quoted line continuation (backslash at the end of a line): files with either are
+ * parsed ahead too, so the result never depends on file order.
+ */
+function mayHoldCustomResourceDefinition(content: string): boolean {
+  return content.includes('CustomResourceDefinition') || /\\[xuU\r\n]/.test(content);
+}
+
 function describe(doc: Json): string | undefined {
   const kind = typeof doc.kind === 'string' ? doc.kind : undefined;
   const meta = doc.metadata as Json | undefined;
@@ -169,20 +183,28 @@ export class ManifestValidator {
         message: `missing or non-string required field "${f}"`,
       }));
     }
-    const crd = this.#crdSchemas.get(`${apiVersion}|${kind}`);
+    const key = `${apiVersion}|${kind}`;
+    const crd = this.#crdSchemas.get(key);
     if (crd) {
       // Type meta and ObjectMeta are the API server's, whatever the CRD schema says of them.
       const { metadata: _metadata, apiVersion: _apiVersion, kind: _kind, ...rest } = doc;
       return validateStructural(crd, rest, { strict: this.#strict });
     }
-    const model = this.#registry.get(apiVersion, kind);
+    const model = this.#registry.getByKey(key);
     if (!model) return undefined;
     return validateWithSchema(model, doc, { strict: this.#strict });
   }
 
   /**
    * Parses and validates files. CRDs found in any file are registered first, so custom
-   * resources validate regardless of file order.
+   * resources validate regardless of file order. Errors are listed file by file, in the
+   * order of `files`.
+   *
+   * Files are parsed and validated one at a time so their documents are garbage the moment
+   * the file is done (keeping every parsed document of a large workspace alive until the end
+   * made garbage collection a fifth of the run time). Only files that can hold a CRD are
+   * parsed ahead (files naming `CustomResourceDefinition`, or with an escape sequence that
+   * could spell it).
    */
   async validateFiles(files: ManifestFile[]): Promise<ManifestValidationReport> {
     const report: ManifestValidationReport = {
@@ -192,9 +214,18 @@ export class ManifestValidator {
       skipped: [],
       errors: [],
     };
-    const parsed: Array<{ file: string; index: number; doc: unknown }> = [];
 
-    for (const file of files) {
+    const parsedAhead = new Map<number, ParsedFile>();
+    files.forEach((file, i) => {
+      if (!WORKFLOW_PATH.test(file.path) && mayHoldCustomResourceDefinition(file.content)) {
+        const parsed = this.#parse(file);
+        for (const d of parsed.documents) this.#registerIfCrd(file.path, d, parsed.errors);
+        parsedAhead.set(i, parsed);
+      }
+    });
+
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
       if (WORKFLOW_PATH.test(file.path)) {
         report.documents += 1;
         report.validated += 1;
@@ -203,87 +234,99 @@ export class ManifestValidator {
         }
         continue;
       }
-      if (file.path.endsWith('.json')) {
-        try {
-          parsed.push({ file: file.path, index: 0, doc: JSON.parse(file.content) });
-        } catch (e) {
-          report.errors.push({
-            file: file.path,
-            document: 0,
-            path: '',
-            message: `invalid JSON: ${(e as Error).message}`,
-          });
-        }
-        continue;
+      const parsed = parsedAhead.get(i) ?? this.#parse(file);
+      parsedAhead.delete(i);
+      report.errors.push(...parsed.errors);
+      for (const d of parsed.documents) {
+        report.documents += 1;
+        const pending = this.#validateDocument(file.path, d.index, d.doc, '', report);
+        if (pending) await pending;
       }
-      let index = 0;
-      try {
-        // CORE_SCHEMA: YAML 1.2 core types only, so dates stay strings as the API server reads them.
-        // Duplicate keys are errors in strict mode (the API server reports them under
-        // fieldValidation=Strict); otherwise the last one wins, as in sigs.k8s.io/yaml.
-        loadAll(
-          file.content,
-          doc => {
-            if (doc !== null && doc !== undefined) {
-              parsed.push({ file: file.path, index, doc });
-            }
-            index += 1;
-          },
-          { schema: CORE_SCHEMA, json: !this.#strict, filename: file.path },
-        );
-      } catch (e) {
-        const mark = (e as YAMLException).mark;
-        report.errors.push({
-          file: file.path,
-          document: index,
-          path: mark ? `line ${mark.line + 1}, column ${mark.column + 1}` : '',
-          message: `invalid YAML: ${(e as YAMLException).reason ?? (e as Error).message}`,
-        });
-      }
-    }
-
-    for (const p of parsed) {
-      const doc = p.doc as Json;
-      if (
-        doc &&
-        typeof doc === 'object' &&
-        doc.kind === 'CustomResourceDefinition' &&
-        typeof doc.apiVersion === 'string' &&
-        doc.apiVersion.startsWith('apiextensions.k8s.io/')
-      ) {
-        try {
-          this.addCustomResourceDefinition(doc);
-        } catch (e) {
-          report.errors.push({
-            file: p.file,
-            document: p.index,
-            object: describe(doc),
-            path: '/spec/versions',
-            message: `invalid CustomResourceDefinition: ${(e as Error).message}`,
-          });
-        }
-      }
-    }
-
-    for (const p of parsed) {
-      report.documents += 1;
-      await this.#validateDocument(p.file, p.index, p.doc, '', report);
     }
     return report;
   }
 
-  async #validateDocument(
+  /** Parses one YAML or JSON file into its non-empty documents; a syntax error ends the file. */
+  #parse(file: ManifestFile): ParsedFile {
+    const documents: ParsedDocument[] = [];
+    const errors: ManifestValidationError[] = [];
+    if (file.path.endsWith('.json')) {
+      try {
+        documents.push({ index: 0, doc: JSON.parse(file.content) });
+      } catch (e) {
+        errors.push({
+          file: file.path,
+          document: 0,
+          path: '',
+          message: `invalid JSON: ${(e as Error).message}`,
+        });
+      }
+      return { documents, errors };
+    }
+    let index = 0;
+    try {
+      // CORE_SCHEMA: YAML 1.2 core types only, so dates stay strings as the API server reads them.
+      // Duplicate keys are errors in strict mode (the API server reports them under
+      // fieldValidation=Strict); otherwise the last one wins, as in sigs.k8s.io/yaml.
+      loadAll(
+        file.content,
+        doc => {
+          if (doc !== null && doc !== undefined) documents.push({ index, doc });
+          index += 1;
+        },
+        { schema: CORE_SCHEMA, json: !this.#strict, filename: file.path },
+      );
+    } catch (e) {
+      const mark = (e as YAMLException).mark;
+      errors.push({
+        file: file.path,
+        document: index,
+        path: mark ? `line ${mark.line + 1}, column ${mark.column + 1}` : '',
+        message: `invalid YAML: ${(e as YAMLException).reason ?? (e as Error).message}`,
+      });
+    }
+    return { documents, errors };
+  }
+
+  #registerIfCrd(file: string, d: ParsedDocument, errors: ManifestValidationError[]): void {
+    const doc = d.doc as Json;
+    if (
+      doc &&
+      typeof doc === 'object' &&
+      doc.kind === 'CustomResourceDefinition' &&
+      typeof doc.apiVersion === 'string' &&
+      doc.apiVersion.startsWith('apiextensions.k8s.io/')
+    ) {
+      try {
+        this.addCustomResourceDefinition(doc);
+      } catch (e) {
+        errors.push({
+          file,
+          document: d.index,
+          object: describe(doc),
+          path: '/spec/versions',
+          message: `invalid CustomResourceDefinition: ${(e as Error).message}`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Validates a document or a `List` item. Synchronous except for catalog entities, whose
+   * validators are async: then it returns a promise, and List items stay in order.
+   */
+  #validateDocument(
     file: string,
     index: number,
     raw: unknown,
     prefix: string,
     report: ManifestValidationReport,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       if (prefix) {
         report.errors.push({ file, document: index, path: prefix, message: 'must be object' });
       }
-      return;
+      return undefined;
     }
     const doc = raw as Json;
     if (!('apiVersion' in doc) && !('kind' in doc)) {
@@ -295,21 +338,40 @@ export class ManifestValidator {
           reason: 'not a Kubernetes object or catalog entity (no apiVersion and no kind)',
         });
       }
-      return;
+      return undefined;
     }
-    const object = describe(doc);
     if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
-      for (let i = 0; i < doc.items.length; i++) {
-        await this.#validateDocument(file, index, doc.items[i], `${prefix}/items/${i}`, report);
+      const items = doc.items;
+      let pending: Promise<void> | undefined = undefined;
+      for (let i = 0; i < items.length; i++) {
+        const next = () => this.#validateDocument(file, index, items[i], `${prefix}/items/${i}`, report);
+        pending = pending ? pending.then(next) : next();
       }
-      if (!this.#registry.has(String(doc.apiVersion), doc.kind)) return;
+      const kind = doc.kind;
+      const list = () =>
+        this.#registry.has(String(doc.apiVersion), kind)
+          ? this.#validateOne(file, index, doc, prefix, report)
+          : undefined;
+      return pending ? pending.then(list) : list();
     }
+    return this.#validateOne(file, index, doc, prefix, report);
+  }
+
+  #validateOne(
+    file: string,
+    index: number,
+    doc: Json,
+    prefix: string,
+    report: ManifestValidationReport,
+  ): Promise<void> | undefined {
+    const object = describe(doc);
     if (isCatalogEntityDocument(doc)) {
       report.validated += 1;
-      for (const v of await validateCatalogEntity(doc)) {
-        report.errors.push({ file, document: index, object, path: prefix + v.path, message: v.message });
-      }
-      return;
+      return validateCatalogEntity(doc).then(violations => {
+        for (const v of violations) {
+          report.errors.push({ file, document: index, object, path: prefix + v.path, message: v.message });
+        }
+      });
     }
     const violations = this.validateObject(doc);
     if (violations === undefined) {
@@ -320,11 +382,12 @@ export class ManifestValidator {
         category: 'no-schema',
         reason: `no schema known for apiVersion "${String(doc.apiVersion)}" kind "${String(doc.kind)}"`,
       });
-      return;
+      return undefined;
     }
     report.validated += 1;
     for (const v of violations) {
       report.errors.push({ file, document: index, object, path: prefix + v.path, message: v.message });
     }
+    return undefined;
   }
 }

@@ -116,7 +116,14 @@ export class ModelRegistry {
 
   /** The generated validator for the pair, or `undefined` when the models do not know it. */
   get(apiVersion: string, kind: string): CompiledValidateFunction | undefined {
-    const key = `${apiVersion}|${kind}`;
+    return this.getByKey(`${apiVersion}|${kind}`);
+  }
+
+  /**
+   * The generated validator for an `apiVersion|kind` key (e.g. `apps/v1|Deployment`), or
+   * `undefined`. Each validator module is loaded once per process and kept.
+   */
+  getByKey(key: string): CompiledValidateFunction | undefined {
     const cached = this.#loaded.get(key);
     if (cached) return cached;
     const file = this.#schemaFiles.get(key);

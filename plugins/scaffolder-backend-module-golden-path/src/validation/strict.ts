@@ -11,13 +11,6 @@ export interface SchemaViolation {
   message: string;
 }
 
-type Tracked = {
-  path: string;
-  value: Record<string, unknown>;
-  read: Set<string>;
-  enumerated: boolean;
-};
-
 /**
  * Property names the kubernetes-models generator drops from its schemas, so its validators
  * never read them although the Kubernetes API declares them: every `description` key
@@ -29,53 +22,91 @@ function droppedByGenerator(key: string): boolean {
   return key === 'description' || key.startsWith('x-kubernetes-');
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
- * Wraps `root` in read-tracking proxies. A generated validator reads every property its
- * schema declares (`data.x !== undefined`), enumerates the keys of maps
- * (`additionalProperties`), and never touches free-form objects
- * (`x-kubernetes-preserve-unknown-fields`). What it never read was unknown to the schema.
+ * The proxy handler of one object or array met by a generated validator, and what the
+ * validator did with it. One instance per wrapped value, so the traps are prototype methods
+ * and the per-object state lives in fields (no closures, no per-object `Map` unless the
+ * validator descends into a child). The JSON-pointer path is only built when an error is
+ * reported, from the parent chain.
  */
-function track(root: unknown): { proxy: unknown; tracked: Tracked[] } {
-  const tracked: Tracked[] = [];
-  const wrap = (value: unknown, p: string): unknown => {
-    if (value === null || typeof value !== 'object') return value;
-    const isArray = Array.isArray(value);
-    const info: Tracked = {
-      path: p,
-      value: value as Record<string, unknown>,
-      read: new Set(),
-      enumerated: isArray,
-    };
-    tracked.push(info);
-    const children = new Map<string, unknown>();
-    return new Proxy(value as object, {
-      get(target, key, receiver) {
-        const v = Reflect.get(target, key, receiver);
-        if (typeof key !== 'string') return v;
-        info.read.add(key);
-        if (v === null || typeof v !== 'object') return v;
-        let child = children.get(key);
-        if (child === undefined) {
-          child = wrap(v, `${p}/${escapePointer(key)}`);
-          children.set(key, child);
-        }
-        return child;
-      },
-      has(target, key) {
-        if (typeof key === 'string') info.read.add(key);
-        return Reflect.has(target, key);
-      },
-      ownKeys(target) {
-        info.enumerated = true;
-        return Reflect.ownKeys(target);
-      },
-    });
-  };
-  return { proxy: wrap(root, ''), tracked };
+class Tracker implements ProxyHandler<Record<string, unknown>> {
+  /** Keys the validator read (get or `in`) that hold a value. */
+  read: Set<string> | undefined = undefined;
+  /** Whether the validator read any key at all, present or not. */
+  touched = false;
+  /** Whether the validator enumerated the keys (a map: `additionalProperties`). */
+  enumerated: boolean;
+  /** Proxies already handed out for child objects, so a repeated read tracks one child. */
+  #children: Map<string, unknown> | undefined = undefined;
+  #path: string | undefined;
+
+  constructor(
+    readonly value: Record<string, unknown>,
+    readonly parent: Tracker | undefined,
+    readonly key: string,
+    readonly isArray: boolean,
+    readonly all: Tracker[],
+  ) {
+    this.enumerated = isArray;
+    this.#path = parent ? undefined : '';
+  }
+
+  /** JSON pointer of the value inside the validated object, e.g. `/spec/template`. */
+  get path(): string {
+    if (this.#path === undefined) {
+      this.#path = `${this.parent!.path}/${escapePointer(this.key)}`;
+    }
+    return this.#path;
+  }
+
+  get(target: Record<string, unknown>, key: string | symbol): unknown {
+    const v = target[key as string];
+    if (typeof key !== 'string') return v;
+    if (!this.isArray) {
+      this.touched = true;
+      if (v !== undefined && hasOwn.call(target, key)) (this.read ??= new Set()).add(key);
+    }
+    if (v === null || typeof v !== 'object') return v;
+    const children = (this.#children ??= new Map());
+    let child = children.get(key);
+    if (child === undefined) {
+      child = wrap(v as Record<string, unknown>, this, key, this.all);
+      children.set(key, child);
+    }
+    return child;
+  }
+
+  has(target: Record<string, unknown>, key: string | symbol): boolean {
+    const present = key in target;
+    if (typeof key === 'string' && !this.isArray) {
+      this.touched = true;
+      if (present && hasOwn.call(target, key)) (this.read ??= new Set()).add(key);
+    }
+    return present;
+  }
+
+  ownKeys(target: Record<string, unknown>): ArrayLike<string | symbol> {
+    this.enumerated = true;
+    return Reflect.ownKeys(target);
+  }
+}
+
+function wrap(
+  value: Record<string, unknown>,
+  parent: Tracker | undefined,
+  key: string,
+  all: Tracker[],
+): unknown {
+  const isArray = Array.isArray(value);
+  const tracker = new Tracker(value, parent, key, isArray, all);
+  if (!isArray) all.push(tracker);
+  return new Proxy(value, tracker);
 }
 
 function formatError(e: NonNullable<CompiledValidateFunction['errors']>[number]): SchemaViolation {
@@ -158,20 +189,27 @@ export function validateWithSchema(
   if (!options.strict) {
     return validate(object) ? [] : formatValidationErrors(validate.errors);
   }
-  const { proxy, tracked } = track(object);
-  const ok = validate(proxy);
+  if (object === null || typeof object !== 'object') {
+    return validate(object) ? [] : formatValidationErrors(validate.errors);
+  }
+  const tracked: Tracker[] = [];
+  const ok = validate(wrap(object as Record<string, unknown>, undefined, '', tracked));
   const violations = ok ? [] : formatValidationErrors(validate.errors);
-  const errorPaths = violations.map(v => v.path);
+  const errorPaths = violations.map(v => v.path).filter(p => p !== '');
   for (const t of tracked) {
-    if (t.enumerated || t.read.size === 0) continue;
-    if (errorPaths.some(ep => ep !== '' && (t.path === ep || t.path.startsWith(`${ep}/`)))) {
-      continue;
+    // Never read: a free-form object (x-kubernetes-preserve-unknown-fields) or below a type error.
+    if (t.enumerated || !t.touched) continue;
+    const keys = Object.keys(t.value);
+    if (t.read !== undefined && t.read.size === keys.length) continue;
+    let unknown: string[] | undefined;
+    for (const key of keys) {
+      if (t.read?.has(key) || t.value[key] === undefined || droppedByGenerator(key)) continue;
+      (unknown ??= []).push(key);
     }
-    for (const key of Object.keys(t.value)) {
-      if (!t.read.has(key) && !droppedByGenerator(key)) {
-        violations.push({ path: t.path, message: `unknown field "${key}"` });
-      }
-    }
+    if (!unknown) continue;
+    const p = t.path;
+    if (errorPaths.some(ep => p === ep || p.startsWith(`${ep}/`))) continue;
+    for (const key of unknown) violations.push({ path: p, message: `unknown field "${key}"` });
   }
   return violations;
 }
