@@ -163,7 +163,15 @@ describe('goldenpath:pipelines:generate', () => {
     }
     const doc = yaml.parse(preview);
     expect(doc.jobs.teardown.if).toBe("github.event.action == 'closed'");
-    expect(doc.jobs.teardown.steps[0].run).toContain('kubectl delete namespace');
+    // Both jobs write the kubeconfig with the same setup step before any kubectl call.
+    for (const job of [doc.jobs.deploy, doc.jobs.teardown]) {
+      const access = job.steps.findIndex((st: { name?: string }) => st.name === 'Configure cluster access');
+      const firstKubectl = job.steps.findIndex((st: { run?: string }) => st.run?.includes('kubectl'));
+      expect(access).toBeGreaterThanOrEqual(0);
+      expect(access).toBeLessThan(firstKubectl);
+      expect(job.steps[access].run).toContain('umask 077');
+    }
+    expect(doc.jobs.teardown.steps.at(-1).run).toContain('kubectl delete namespace');
   });
 
   it('should quarantine flaky e2e tests with the 2-of-5-of-14 rule through a pull request', async () => {

@@ -36,10 +36,16 @@ export const TOOL_RELEASES = {
 } as const;
 
 /**
+ * The CLIs installed from their GitHub releases by {@link installTool}.
+ * @public
+ */
+export type ReleasedTool = 'syft' | 'gitleaks' | 'kubeconform' | 'kyverno' | 'infracost';
+
+/**
  * A bash step body that downloads a release archive and its checksum file, refuses to go on
  * unless `sha256sum` confirms the archive, then installs the binary into `$HOME/.local/bin`.
  */
-export function installTool(tool: 'syft' | 'gitleaks' | 'kubeconform' | 'kyverno' | 'infracost'): string {
+export function installTool(tool: ReleasedTool): string {
   const v = TOOL_RELEASES[tool].version;
   const spec: Record<typeof tool, { base: string; archive: string; sums: string; bin: string }> = {
     syft: {

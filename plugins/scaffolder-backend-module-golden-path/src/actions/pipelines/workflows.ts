@@ -1,4 +1,4 @@
-import { installTool, TOOL_RELEASES, uses } from './pins';
+import { installTool, ReleasedTool, TOOL_RELEASES, uses } from './pins';
 
 /**
  * Values the workflow generators need. Every string is validated by the action's input schema
@@ -71,6 +71,97 @@ function yamlList(values: string[]): string {
   return `[${values.map(v => JSON.stringify(v)).join(', ')}]`;
 }
 
+/** Step names of the checksum-verified tool installs. */
+const TOOL_STEP_NAMES: Record<ReleasedTool, string> = {
+  syft: 'Install syft',
+  gitleaks: 'Install gitleaks',
+  kubeconform: 'Install kubeconform',
+  kyverno: 'Install the Kyverno CLI',
+  infracost: 'Install Infracost',
+};
+
+/**
+ * A setup step shared by several jobs:
+ * - `checkout`: actions/checkout without persisting the token in `.git/config`;
+ *   `checkout-full-history` also fetches every commit (gitleaks scans the history);
+ * - `node`: setup-node at `nodeVersion`, then the install command;
+ * - `terraform`: setup-terraform at the pinned version, without the wrapper (so exit codes and
+ *   `show -json` output are terraform's own);
+ * - `cosign`: cosign-installer at the pinned release;
+ * - `cluster-access`: writes the `PREVIEW_KUBECONFIG` secret to a file only the runner user can
+ *   read and points `KUBECONFIG` at it for the job's later steps;
+ * - a {@link ReleasedTool}: its checksum-verified install from the GitHub release.
+ */
+type SetupStep =
+  | 'checkout'
+  | 'checkout-full-history'
+  | 'node'
+  | 'terraform'
+  | 'cosign'
+  | 'cluster-access'
+  | ReleasedTool;
+
+/** Renders setup steps, in the order given, as items of a job's `steps:` list. */
+function setupSteps(s: PipelineSettings, ...steps: SetupStep[]): string {
+  return steps
+    .map(step => {
+      switch (step) {
+        case 'checkout':
+        case 'checkout-full-history':
+          return `      - uses: ${uses('checkout')}
+        with:${step === 'checkout-full-history' ? '\n          fetch-depth: 0' : ''}
+          persist-credentials: false`;
+        case 'node':
+          return `      - uses: ${uses('setupNode')}
+        with:
+          node-version: '${s.nodeVersion}'
+      - name: Install dependencies
+        run: ${s.installCommand}`;
+        case 'terraform':
+          return `      - uses: ${uses('setupTerraform')}
+        with:
+          terraform_version: ${TOOL_RELEASES.terraform.version}
+          terraform_wrapper: false`;
+        case 'cosign':
+          return `      - uses: ${uses('cosignInstaller')}
+        with:
+          cosign-release: ${TOOL_RELEASES.cosign.version}`;
+        case 'cluster-access':
+          return `      - name: Configure cluster access
+        env:
+          KUBECONFIG_DATA: \${{ secrets.PREVIEW_KUBECONFIG }}
+        run: |
+          set -euo pipefail
+          umask 077
+          printf '%s' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"
+          echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"`;
+        default:
+          return `      - name: ${TOOL_STEP_NAMES[step]} ${TOOL_RELEASES[step].version} (checksum verified)
+        run: |
+${indent(installTool(step), 10)}`;
+      }
+    })
+    .join('\n');
+}
+
+/** Step env entries `GOLDENPATH_URL` and `GOLDENPATH_TOKEN` (from the repository secret) for {@link postReport}. */
+function goldenpathEnv(s: PipelineSettings): string {
+  return `          GOLDENPATH_URL: ${s.goldenpathUrl}
+          GOLDENPATH_TOKEN: \${{ secrets.GOLDENPATH_TOKEN }}`;
+}
+
+/**
+ * The shell command of a step that posts a JSON report (with {@link goldenpathEnv} in the
+ * step's env) to the reliability plugin's `POST /api/reliability/reports/{cost,drift}`.
+ */
+function postReport(file: string, report: 'cost' | 'drift'): string {
+  return `          curl --fail-with-body --silent --show-error --retry 3 \\
+            -H "Authorization: Bearer $GOLDENPATH_TOKEN" \\
+            -H 'Content-Type: application/json' \\
+            --data @${file} \\
+            "$GOLDENPATH_URL/api/reliability/reports/${report}"`;
+}
+
 /** Preview namespace of a PR: `pr-<number>-<repo name>` (a DNS label). */
 function previewNamespace(s: PipelineSettings): string {
   const repo = s.repository.split('/')[1].toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
@@ -107,14 +198,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - uses: ${uses('setupNode')}
-        with:
-          node-version: '${s.nodeVersion}'
-      - name: Install dependencies
-        run: ${s.installCommand}
+${setupSteps(s, 'checkout', 'node')}
       - name: Test
         run: ${s.testCommand}
 
@@ -131,9 +215,7 @@ jobs:
       digest: \${{ steps.build.outputs.digest }}
       image: \${{ env.IMAGE }}@\${{ steps.build.outputs.digest }}
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
+${setupSteps(s, 'checkout')}
       - uses: ${uses('setupBuildx')}
       - uses: ${uses('login')}
         with:
@@ -150,12 +232,7 @@ jobs:
           # Provenance and SBOM are attached below with cosign, in the formats the policy verifies.
           provenance: false
           sbom: false
-      - uses: ${uses('cosignInstaller')}
-        with:
-          cosign-release: ${TOOL_RELEASES.cosign.version}
-      - name: Install syft ${TOOL_RELEASES.syft.version} (checksum verified)
-        run: |
-${indent(installTool('syft'), 10)}
+${setupSteps(s, 'cosign', 'syft')}
       - name: Generate SBOMs (SPDX and CycloneDX)
         env:
           DIGEST: \${{ steps.build.outputs.digest }}
@@ -217,7 +294,7 @@ ${indent(installTool('syft'), 10)}
 }
 
 /** `secret-scan.yml`: gitleaks on the PR's commits and nightly over the full history. */
-export function secretScanWorkflow(_s: PipelineSettings): string {
+export function secretScanWorkflow(s: PipelineSettings): string {
   return `# Generated by goldenpath:pipelines:generate.
 name: Secret scan
 
@@ -237,13 +314,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          fetch-depth: 0
-          persist-credentials: false
-      - name: Install gitleaks ${TOOL_RELEASES.gitleaks.version} (checksum verified)
-        run: |
-${indent(installTool('gitleaks'), 10)}
+${setupSteps(s, 'checkout-full-history', 'gitleaks')}
       - name: Scan the pull request's commits
         if: github.event_name == 'pull_request'
         env:
@@ -298,19 +369,7 @@ jobs:
       contents: read
       id-token: write
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - uses: ${uses('setupTerraform')}
-        with:
-          terraform_version: ${TOOL_RELEASES.terraform.version}
-          terraform_wrapper: false
-      - uses: ${uses('cosignInstaller')}
-        with:
-          cosign-release: ${TOOL_RELEASES.cosign.version}
-      - name: Install Infracost ${TOOL_RELEASES.infracost.version} (checksum verified)
-        run: |
-${indent(installTool('infracost'), 10)}
+${setupSteps(s, 'checkout', 'terraform', 'cosign', 'infracost')}
       - name: terraform plan -out
         env:
           ENVIRONMENT: \${{ matrix.environment }}
@@ -360,8 +419,7 @@ ${indent(installTool('infracost'), 10)}
           INFRACOST_API_KEY: \${{ secrets.INFRACOST_API_KEY }}
       - name: Report the cost to Goldenpath
         env:
-          GOLDENPATH_URL: ${s.goldenpathUrl}
-          GOLDENPATH_TOKEN: \${{ secrets.GOLDENPATH_TOKEN }}
+${goldenpathEnv(s)}
           ENVIRONMENT: \${{ matrix.environment }}
           PR_NUMBER: \${{ github.event.pull_request.number }}
           LABELS: \${{ toJSON(github.event.pull_request.labels.*.name) }}
@@ -377,11 +435,7 @@ ${indent(installTool('infracost'), 10)}
             --argjson labels "$LABELS" \\
             --slurpfile infracost infracost.json \\
             '{entityRef: $entityRef, repository: $repository, pullRequest: $pullRequest, environment: $environment, budget: $budget, labels: $labels, infracost: $infracost[0]}' > cost-report.json
-          curl --fail-with-body --silent --show-error --retry 3 \\
-            -H "Authorization: Bearer $GOLDENPATH_TOKEN" \\
-            -H 'Content-Type: application/json' \\
-            --data @cost-report.json \\
-            "$GOLDENPATH_URL/api/reliability/reports/cost"
+${postReport('cost-report.json', 'cost')}
       - name: Budget gate (.platform/budgets.yaml)
         env:
           ENVIRONMENT: \${{ matrix.environment }}
@@ -441,16 +495,7 @@ jobs:
       actions: read
       pull-requests: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - uses: ${uses('setupTerraform')}
-        with:
-          terraform_version: ${TOOL_RELEASES.terraform.version}
-          terraform_wrapper: false
-      - uses: ${uses('cosignInstaller')}
-        with:
-          cosign-release: ${TOOL_RELEASES.cosign.version}
+${setupSteps(s, 'checkout', 'terraform', 'cosign')}
       - name: Resolve the pull request of the merge commit
         id: pr
         env:
@@ -512,13 +557,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - uses: ${uses('setupTerraform')}
-        with:
-          terraform_version: ${TOOL_RELEASES.terraform.version}
-          terraform_wrapper: false
+${setupSteps(s, 'checkout', 'terraform')}
       - name: terraform plan -detailed-exitcode
         id: plan
         env:
@@ -536,8 +575,7 @@ jobs:
           fi
       - name: Report the result to Goldenpath
         env:
-          GOLDENPATH_URL: ${s.goldenpathUrl}
-          GOLDENPATH_TOKEN: \${{ secrets.GOLDENPATH_TOKEN }}
+${goldenpathEnv(s)}
           ENVIRONMENT: \${{ matrix.environment }}
           EXIT_CODE: \${{ steps.plan.outputs.exit_code }}
         run: |
@@ -552,11 +590,7 @@ jobs:
             --arg checkedAt "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \\
             --argjson plan "$plan" \\
             '{entityRef: $entityRef, repository: $repository, environment: $environment, exitCode: $exitCode, checkedAt: $checkedAt} + (if $plan == null then {} else {plan: $plan} end)' > drift-report.json
-          curl --fail-with-body --silent --show-error --retry 3 \\
-            -H "Authorization: Bearer $GOLDENPATH_TOKEN" \\
-            -H 'Content-Type: application/json' \\
-            --data @drift-report.json \\
-            "$GOLDENPATH_URL/api/reliability/reports/drift"
+${postReport('drift-report.json', 'drift')}
           case "$EXIT_CODE" in
             0) echo "$ENVIRONMENT: no drift" >> "$GITHUB_STEP_SUMMARY" ;;
             2) echo "::warning::$ENVIRONMENT has drifted from its Terraform configuration" ;;
@@ -593,17 +627,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - name: Configure cluster access
-        env:
-          KUBECONFIG_DATA: \${{ secrets.PREVIEW_KUBECONFIG }}
-        run: |
-          set -euo pipefail
-          umask 077
-          printf '%s' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"
-          echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"
+${setupSteps(s, 'checkout', 'cluster-access')}
       - name: Create the namespace
         env:
           PR_NUMBER: \${{ github.event.pull_request.number }}
@@ -642,14 +666,9 @@ jobs:
     permissions:
       contents: read
     steps:
+${setupSteps(s, 'cluster-access')}
       - name: Delete the namespace
-        env:
-          KUBECONFIG_DATA: \${{ secrets.PREVIEW_KUBECONFIG }}
-        run: |
-          set -euo pipefail
-          umask 077
-          printf '%s' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"
-          KUBECONFIG="$RUNNER_TEMP/kubeconfig" kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=false
+        run: kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=false
 `;
 }
 
@@ -677,12 +696,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - name: Install the Kyverno CLI ${TOOL_RELEASES.kyverno.version} (checksum verified)
-        run: |
-${indent(installTool('kyverno'), 10)}
+${setupSteps(s, 'checkout', 'kyverno')}
       - name: kyverno test
         run: kyverno test ${s.policiesDir} --detailed-results
 
@@ -692,12 +706,7 @@ ${indent(installTool('kyverno'), 10)}
     permissions:
       contents: read
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - name: Install kubeconform ${TOOL_RELEASES.kubeconform.version} (checksum verified)
-        run: |
-${indent(installTool('kubeconform'), 10)}
+${setupSteps(s, 'checkout', 'kubeconform')}
       - name: kubeconform
         run: |
           set -euo pipefail
@@ -740,14 +749,7 @@ jobs:
     env:
       BASE_URL: https://${previewNamespace(s)}.${s.previewDomain}
     steps:
-      - uses: ${uses('checkout')}
-        with:
-          persist-credentials: false
-      - uses: ${uses('setupNode')}
-        with:
-          node-version: '${s.nodeVersion}'
-      - name: Install dependencies
-        run: ${s.installCommand}
+${setupSteps(s, 'checkout', 'node')}
       - name: Wait for the preview environment
         run: |
           set -euo pipefail
