@@ -2,11 +2,25 @@
  * Minimal standalone backend for the ingest bench: `createBackend()` with the core services and a
  * plugin (pluginId `reliability`) that mounts only the GitHub webhook route on the real
  * `GithubWebhookService` and ClickHouse store. Run with `--config <app-config.yaml>`.
+ *
+ * Bench-only additions: `GET /api/reliability/bench/inserts` answers ClickHouse's own counters
+ * (`InsertQuery`, `InsertedRows` from `system.events`), so the bench can print rows per insert; and
+ * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing, to compare settings.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
 import { createWebhookRoutes } from '../../plugins/reliability-backend/src/routes/webhooks';
-import { githubWebhookServiceRef } from '../../plugins/reliability-backend/src/services/Webhooks';
+import { clickHouseStoreServiceRef } from '../../plugins/reliability-backend/src/services/ClickHouseStore';
+import {
+  firstCommitResolverFromConfig,
+  GithubWebhookService,
+  githubWebhookServiceRef,
+} from '../../plugins/reliability-backend/src/services/Webhooks';
 
 const benchWebhookPlugin = createBackendPlugin({
   pluginId: 'reliability',
@@ -15,10 +29,23 @@ const benchWebhookPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         githubWebhooks: githubWebhookServiceRef,
+        store: clickHouseStoreServiceRef,
       },
-      async init({ httpRouter, githubWebhooks }) {
+      async init({ httpRouter, githubWebhooks, store }) {
         httpRouter.addAuthPolicy({ path: '/webhooks/github', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/bench/inserts', allow: 'unauthenticated' });
         httpRouter.use(createWebhookRoutes({ githubWebhooks }));
+        const bench = Router();
+        bench.get('/bench/inserts', async (_req, res) => {
+          const result = await store.client.query({
+            query: `SELECT event, value FROM system.events WHERE event IN ('InsertQuery', 'InsertedRows')`,
+            format: 'JSONEachRow',
+          });
+          const rows = await result.json<{ event: string; value: string | number }>();
+          const get = (name: string) => Number(rows.find(r => r.event === name)?.value ?? 0);
+          res.json({ inserts: get('InsertQuery'), rows: get('InsertedRows') });
+        });
+        httpRouter.use(bench);
       },
     });
   },
@@ -26,6 +53,23 @@ const benchWebhookPlugin = createBackendPlugin({
 
 const backend = createBackend();
 backend.add(benchWebhookPlugin);
+if (process.env.BENCH_MIN_FLUSH_MS !== undefined) {
+  const minFlushIntervalMs = Number(process.env.BENCH_MIN_FLUSH_MS);
+  backend.add(
+    createServiceFactory({
+      service: githubWebhookServiceRef,
+      deps: { config: coreServices.rootConfig, logger: coreServices.logger, store: clickHouseStoreServiceRef },
+      factory: ({ config, logger, store }) =>
+        GithubWebhookService.create({
+          target: store,
+          config,
+          logger,
+          resolveFirstCommit: firstCommitResolverFromConfig(config, logger),
+          minFlushIntervalMs,
+        }),
+    }),
+  );
+}
 backend.start().catch(error => {
   console.error(error);
   process.exit(1);

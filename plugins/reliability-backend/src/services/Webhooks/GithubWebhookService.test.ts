@@ -292,6 +292,40 @@ describe('GithubWebhookService', () => {
     });
   });
 
+  it('should insert a lone delivery at once and group deliveries arriving within minFlushIntervalMs into one insert', async () => {
+    const calls: Array<{ at: number; rows: number }> = [];
+    const insert = jest.fn(async (params: { values: unknown[] }) => {
+      calls.push({ at: performance.now(), rows: params.values.length });
+      await new Promise(resolve => setTimeout(resolve, 5));
+      return { executed: true };
+    });
+    const paced = GithubWebhookService.create({
+      target: { client: { insert } as any, database: 'reliability' },
+      secrets: [SECRET],
+      logger: mockServices.logger.mock(),
+      minFlushIntervalMs: 60,
+    });
+    const example = definitions.find(d => d.name === 'deployment')!.examples[0];
+    const delivery = async (i: number) => {
+      const body = JSON.stringify({ ...example, deployment: { ...example.deployment, id: 770000 + i } });
+      return paced.receive({
+        eventName: 'deployment',
+        deliveryId: `paced-${i}`,
+        signature: await sign(SECRET, body),
+        contentType: 'application/json',
+        rawBody: Buffer.from(body),
+      });
+    };
+    const start = performance.now();
+    await expect(delivery(0)).resolves.toMatchObject({ status: 'stored' });
+    expect(calls[0]).toMatchObject({ rows: 1 });
+    expect(calls[0].at - start).toBeLessThan(50);
+    const receipts = await Promise.all([1, 2, 3, 4, 5].map(delivery));
+    expect(receipts.map(r => r.status)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+    expect(calls.map(c => c.rows)).toEqual([1, 5]);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(55);
+  });
+
   it('should accept form-encoded deliveries', async () => {
     const payload = definitions.find(d => d.name === 'deployment')!.examples[0];
     const raw = `payload=${encodeURIComponent(JSON.stringify({ ...payload, deployment: { ...payload.deployment, id: 888001 } }))}`;
