@@ -47,7 +47,7 @@ sysdeps: docs-deps browser-deps
 
 ## ---- the two commands ----
 start: deps docs-deps
-	@bash scripts/check-ports.sh 7007 3000
+	@bash scripts/check-ports.sh 7007 3000 7011
 	@bash scripts/start.sh
 
 test: deps sysdeps

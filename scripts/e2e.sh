@@ -5,11 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p artifacts/e2e
 started=""
-if (exec 3<>/dev/tcp/127.0.0.1/7007) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
+if (exec 3<>/dev/tcp/127.0.0.1/7007) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/7011) 2>/dev/null; then
   if [ -n "${CI:-}" ]; then
-    echo "make: port 7007 or 3000 is already in use; the browser test needs them free in CI" >&2; exit 1
+    echo "make: port 7007, 3000 or 7011 is already in use; the browser test needs them free in CI" >&2; exit 1
   fi
-  echo "==> reusing the app already running on 7007/3000"
+  echo "==> reusing the app already running on 7007/3000/7011"
 else
   echo "==> starting the app for the browser test (log: artifacts/e2e/app.log)"
   setsid bash scripts/start.sh > artifacts/e2e/app.log 2>&1 &

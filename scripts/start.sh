@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Runs the backend (127.0.0.1:7007) and the frontend dev server (127.0.0.1:3000) with app-config.yaml,
-# loads the demo data once the backend is ready, and stops both on Ctrl-C.
+# Runs the demo cluster (127.0.0.1:7011: fake Kubernetes API server + the real validator operator,
+# examples/demo-cluster/), the backend (127.0.0.1:7007) and the frontend dev server (127.0.0.1:3000)
+# with app-config.yaml + examples/demo-cluster/app-config.demo.yaml, loads the demo data once the
+# backend is ready, and stops everything on Ctrl-C.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .data
 export GOLDENPATH_DEV_TOKEN="${GOLDENPATH_DEV_TOKEN:-goldenpath-dev-token-0123456789abcdef}"
+export GOLDENPATH_DEMO_CLUSTER_TOKEN="${GOLDENPATH_DEMO_CLUSTER_TOKEN:-goldenpath-demo-cluster-token}"
 
-setsid yarn start &
+echo "==> starting the demo cluster on http://127.0.0.1:7011 (examples/demo-cluster/run.ts)"
+setsid node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/demo-cluster/run.ts --port 7011 &
+cluster_pid=$!
+setsid yarn start --config "$PWD/app-config.yaml" --config "$PWD/examples/demo-cluster/app-config.demo.yaml" &
 app_pid=$!
 stop() {
   trap - INT TERM EXIT
   echo; echo "==> stopping Goldenpath"
-  kill -TERM -- "-$app_pid" 2>/dev/null
-  wait "$app_pid" 2>/dev/null
+  kill -TERM -- "-$app_pid" "-$cluster_pid" 2>/dev/null
+  wait "$app_pid" "$cluster_pid" 2>/dev/null
   exit 0
 }
 trap stop INT TERM EXIT

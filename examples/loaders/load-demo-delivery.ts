@@ -24,6 +24,18 @@ const HOUR = 3600_000;
 const DATA = resolve(__dirname, '../data');
 const read = (file: string) => JSON.parse(readFileSync(resolve(DATA, file), 'utf8'));
 
+/**
+ * Infracost's golden outputs carry the test harness's `REPLACED_PROJECT_PATH/testdata/<case>` in
+ * project names and paths (see examples/data/infracost/README.md). The files stay byte copies; what
+ * the demo posts names the entity's own Terraform root instead, as a real pipeline run would.
+ */
+function withProjectPaths(infracost: unknown, ref: string, environment: string): unknown {
+  const root = `infra/${ref.split('/').pop()}/${environment}`;
+  return JSON.parse(
+    JSON.stringify(infracost).replace(/REPLACED_PROJECT_PATH\/testdata\/[A-Za-z0-9_.-]+/g, root),
+  );
+}
+
 type Webhook = { event: string; payload: Record<string, any>; key: string };
 
 /** Deterministic pseudo-random numbers in [0, 1) (Park–Miller), seeded by a name. */
@@ -283,7 +295,7 @@ async function main() {
       labels: r.labels ?? [],
       budget: BUDGETS[r.environment],
       reportedAt: new Date(Math.min(at.getTime(), now - 60_000)).toISOString(),
-      infracost: read(r.file),
+      infracost: withProjectPaths(read(r.file), r.ref, r.environment),
     });
     console.log(`${r.ref} ${r.environment}: cost report ${result.status}`);
   }

@@ -37,7 +37,7 @@ async function main() {
       token: { type: 'string' },
       components: { type: 'string', default: 'validator-alpha' },
       nodes: { type: 'string', default: '2' },
-      cluster: { type: 'string', default: 'local' },
+      cluster: { type: 'string', default: 'demo' },
       namespace: { type: 'string', default: 'validators' },
       data: { type: 'string', default: resolve(__dirname, '../data/nab') },
       force: { type: 'boolean', default: false },

@@ -48,13 +48,23 @@ async function expectRiskValues(page: Page) {
   await expect(risk.getByRole('img', { name: /^24-hour composite risk trend of .+: \d+ to \d+, peak \d+$/ }).first()).toBeVisible();
 }
 
-async function expectHealthAnswered(page: Page) {
+async function expectHealthValues(page: Page) {
   const health = card(page, 'Node health');
+  await expect(health).toHaveAttribute('data-state', 'data');
   await expect(health.getByText(/updated \d+ (s|min) ago/).first()).toBeVisible();
-  // The dev app-config has no cluster; with one configured the card lists the validator nodes.
-  await expect(
-    health.getByRole('table', { name: 'Validator nodes' }).or(health.getByText('No Kubernetes clusters configured')).first(),
-  ).toBeVisible();
+  // `make start` runs the demo cluster (examples/demo-cluster): the validator operator reconciles
+  // validator-alpha-0 and -1 and writes their status, which the card lists.
+  const nodes = health.getByRole('table', { name: 'Validator nodes' });
+  for (const name of ['validator-alpha-0', 'validator-alpha-1']) {
+    await expect(nodes.getByRole('row').filter({ hasText: name })).toContainText(
+      /(Pending|Syncing|Synced|Degraded|Recovering|Failed)/,
+    );
+  }
+}
+
+async function expectGitOpsDrift(page: Page, status: RegExp) {
+  const gitops = card(page, 'Drift').getByRole('region', { name: 'GitOps drift' });
+  await expect(levelText(gitops, status)).toBeVisible();
 }
 
 async function expectDeliveryValues(page: Page) {
@@ -89,8 +99,9 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.locator('body')).toHaveAttribute('data-theme-mode', theme);
       await expectAllCardsPainted(page);
       await expectRiskValues(page);
-      await expectHealthAnswered(page);
+      await expectHealthValues(page);
       await expectDeliveryValues(page);
+      await expectGitOpsDrift(page, /^synced$/);
       await saveScreenshot(page, `reliability-cards-validator-alpha-${theme}`);
     });
 
@@ -98,6 +109,8 @@ for (const theme of ['light', 'dark'] as const) {
       await page.goto(PAYMENTS);
       await expectAllCardsPainted(page);
       await expectDeliveryValues(page);
+      // The demo cluster's Argo CD Application payments-api is the recorded OutOfSync/Missing one.
+      await expectGitOpsDrift(page, /^(out-of-sync|degraded)$/);
       await saveScreenshot(page, `reliability-cards-payments-api-${theme}`);
     });
 

@@ -110,6 +110,8 @@ export interface FakeKubeApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Extra resource types (CRDs) to serve. */
   resourceTypes?: ResourceType[];
+  /** TCP port on 127.0.0.1; default 0 (an ephemeral port). */
+  port?: number;
 }
 
 interface Route {
@@ -183,9 +185,10 @@ export class FakeKubeApiServer {
   }
 
   /**
-   * Starts a server on 127.0.0.1 and an ephemeral port.
+   * Starts a server on 127.0.0.1 and `options.port` (default: an ephemeral port).
    *
    * @returns the running server; call `close()` when done
+   * @throws the listen error (e.g. `EADDRINUSE`) when the port is taken
    */
   static async start(
     options: FakeKubeApiServerOptions = {},
@@ -193,7 +196,7 @@ export class FakeKubeApiServer {
     const server = new FakeKubeApiServer(options);
     await new Promise<void>((resolve, reject) => {
       server.#server.once('error', reject);
-      server.#server.listen(0, '127.0.0.1', () => resolve());
+      server.#server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = server.#server.address() as AddressInfo;
     server.#url = `http://127.0.0.1:${port}`;
