@@ -4,6 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { KubeConfig } from '@kubernetes/client-node';
+import { collectDefaultMetrics } from 'prom-client';
 import type { ValidatorNode } from '@goldenpath/plugin-reliability-common';
 import { Operator } from './Operator';
 import { KubeGateway } from './kube/KubeGateway';
@@ -11,7 +12,7 @@ import { jsonLogger } from './logger';
 import { OperatorMetrics } from './metrics';
 import { NamespaceReaper } from './reaper/NamespaceReaper';
 import { HttpRiskReader, StaticRiskReader } from './risk/RiskReader';
-import { ClickHouseTelemetrySink, MemoryTelemetrySink, TelemetrySink } from './telemetry/TelemetrySink';
+import { ClickHouseTelemetrySink, DiscardTelemetrySink, TelemetrySink } from './telemetry/TelemetrySink';
 import { WebhookServer } from './webhook/WebhookServer';
 
 const USAGE = `validator-operator [options]
@@ -22,7 +23,7 @@ const USAGE = `validator-operator [options]
   --webhook-port 9443               HTTPS admission webhook (0 disables)
   --webhook-cert-dir DIR            tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs)
   --cluster NAME                    cluster label of telemetry rows (default default)
-  --clickhouse-url URL              ClickHouse HTTP endpoint for telemetry (none: telemetry kept in memory)
+  --clickhouse-url URL              ClickHouse HTTP endpoint for telemetry (none: telemetry not stored)
   --clickhouse-database DB          default reliability
   --risk-url URL                    reliability backend base, e.g. http://backstage:7007/api/reliability
   --max-concurrent-recoveries N     default 5
@@ -81,6 +82,8 @@ export async function main(argv: string[]): Promise<void> {
   const kube = KubeGateway.create(kc);
   const identity = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
   const metrics = OperatorMetrics.create();
+  // Process metrics (RSS, heap, event-loop lag, GC) as controller-runtime exposes Go's.
+  collectDefaultMetrics({ register: metrics.registry });
   const clickHouseSink = (url: string) =>
     ClickHouseTelemetrySink.create({
       client: createClient({
@@ -97,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
     });
   const telemetry: TelemetrySink = values['clickhouse-url']
     ? clickHouseSink(values['clickhouse-url'])
-    : new MemoryTelemetrySink();
+    : new DiscardTelemetrySink();
   const risk = values['risk-url']
     ? HttpRiskReader.create({
         baseUrl: values['risk-url'],

@@ -36,6 +36,36 @@ function plain<T = AnyObject>(value: unknown): T {
   return JSON.parse(JSON.stringify(value));
 }
 
+type CreateDispatcher = (cluster: unknown, agentOptions: https.AgentOptions) => unknown;
+const REUSING = Symbol.for('goldenpath.validator-operator.reuseDispatchers');
+
+/**
+ * client-node 2.0 builds a new undici Agent for every typed API call whose cluster has TLS
+ * options (an in-cluster CA, a client certificate, or skipTLSVerify), so every call opened
+ * (and for HTTPS, handshook) a fresh connection and left an Agent behind for the GC: at
+ * 1,000 ValidatorNodes that was most of the operator's CPU and garbage. Here the instance
+ * hands out one Agent per distinct set of dispatcher options (cluster, CA, client
+ * certificate), which keeps connections alive between calls; rotated credentials give new
+ * options and so a new Agent. Bearer tokens travel in headers and are not part of the key.
+ */
+function reuseDispatchers(kubeConfig: KubeConfig) {
+  const kc = kubeConfig as unknown as Record<string | symbol, unknown>;
+  const original = kc.createDispatcher as CreateDispatcher | undefined;
+  if (typeof original !== 'function' || kc[REUSING]) return;
+  const agents = new Map<string, unknown>();
+  kc[REUSING] = true;
+  kc.createDispatcher = (cluster: unknown, agentOptions: https.AgentOptions) => {
+    const key = JSON.stringify(kubeConfig.createDispatcherOptions(cluster as never, agentOptions));
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      agent = original.call(kubeConfig, cluster, agentOptions);
+      if (agents.size >= 8) agents.clear();
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+}
+
 /**
  * HTTP status of a Kubernetes API error, or undefined for other errors.
  * @public
@@ -77,6 +107,7 @@ export class KubeGateway {
 
   private constructor(kubeConfig: KubeConfig) {
     this.kubeConfig = kubeConfig;
+    reuseDispatchers(kubeConfig);
     this.#core = kubeConfig.makeApiClient(CoreV1Api);
     this.#apps = kubeConfig.makeApiClient(AppsV1Api);
     this.#coordination = kubeConfig.makeApiClient(CoordinationV1Api);

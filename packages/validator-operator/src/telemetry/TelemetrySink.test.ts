@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { ClickHouseTelemetrySink } from './TelemetrySink';
+import { ClickHouseTelemetrySink, DiscardTelemetrySink } from './TelemetrySink';
 
 // Same columns as the reliability backend's migration 0001 (the table the backend owns and creates).
 const DDL = `CREATE TABLE reliability.telemetry (
@@ -75,5 +75,17 @@ describe('ClickHouseTelemetrySink', () => {
     ).toThrow();
     expect(() => ClickHouseTelemetrySink.create({ client, database: 'x; DROP TABLE y' })).toThrow('database must be an identifier');
     return sink.close();
+  });
+});
+
+describe('DiscardTelemetrySink', () => {
+  it('should count and drop valid rows, keep nothing, and still reject rows that break the schema', () => {
+    const sink = new DiscardTelemetrySink();
+    const row = { ts: '2026-11-21T12:00:00.000Z', cluster: 'c', namespace: 'n', node: 'a', component: 'a', metric: 'peers' as const, value: 3 };
+    sink.push([row, { ...row, metric: 'block_lag' as const, value: 1 }]);
+    expect(sink.dropped).toBe(2);
+    expect(Object.values(sink).filter(Array.isArray)).toEqual([]);
+    expect(() => sink.push([{ ...row, value: 'many' as unknown as number }])).toThrow();
+    expect(sink.dropped).toBe(2);
   });
 });
