@@ -213,6 +213,43 @@ describe('RiskService', () => {
     ]);
   });
 
+  it('should score new telemetry on demand, noticing it within freshnessCheckMs', async () => {
+    const writer = TelemetryWriter.create({ store });
+    await writer.write(series('validator-gamma', 'gamma-0', 5));
+    const cached = RiskService.create({ store, config: new ConfigReader({}), logger, freshnessCheckMs: 3_600_000 });
+    const first = await cached.getComponentRisk({ component: 'validator-gamma', now: NOW });
+    expect(first.nodes[0].trend!.at(-1)!.ts).toBe('2026-11-21T12:00:00.000Z');
+    expect(first.nodes[0].composite.band).toBe('ok');
+
+    // Ten more minutes of telemetry in which gamma-0 falls 80 blocks behind.
+    const later = new Date(NOW.getTime() + 10 * MINUTE);
+    const rows: TelemetryRow[] = [];
+    for (let m = 1; m <= 10; m++) {
+      for (const metric of METRICS) {
+        rows.push({
+          ts: NOW.getTime() + m * MINUTE,
+          cluster: 'kind-local',
+          namespace: 'validators',
+          node: 'gamma-0',
+          component: 'validator-gamma',
+          metric,
+          value: metric === 'block_lag' ? 80 : healthy(metric, 48 * 60 + m, 5),
+        });
+      }
+    }
+    await writer.write(rows);
+
+    // Within its freshness interval the first service has not looked at telemetry_last again.
+    const stale = await cached.getComponentRisk({ component: 'validator-gamma', now: later });
+    expect(stale.nodes[0].trend!.at(-1)!.ts).toBe('2026-11-21T12:00:00.000Z');
+
+    const fresh = RiskService.create({ store, config: new ConfigReader({}), logger, freshnessCheckMs: 0 });
+    const { nodes } = await fresh.getComponentRisk({ component: 'validator-gamma', now: later });
+    expect(nodes[0].trend!.at(-1)!.ts).toBe('2026-11-21T12:10:00.000Z');
+    expect(nodes[0].detectors.find(d => d.detector === 'consensus')!.score).toBe(1);
+    expect(nodes[0].composite.band).toBe('critical');
+  });
+
   it('should refuse bands that leave values uncovered and answer 503 without ClickHouse', async () => {
     expect(() =>
       RiskService.create({

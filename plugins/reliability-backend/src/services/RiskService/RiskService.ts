@@ -28,10 +28,11 @@ import {
   DETECTOR_TERMS,
   DetectorMetric,
   DetectorTerm,
-  entityLatestSql,
-  entityTrendSql,
+  entityStateSql,
   fleetScoresSql,
+  nodeStateRefreshSql,
   riskConfigParams,
+  telemetryLastSql,
 } from './detectorSql';
 import { bandOf, readRiskConfig, RiskConfig } from './riskConfig';
 import { DEFAULT_UNIVARIATE_CORE } from './univariateCore';
@@ -67,6 +68,7 @@ const LABELS: Record<DetectorMetric, string> = {
 
 type Row = Record<string, number | string | null | boolean>;
 
+
 /**
  * Computes the four detectors and the composite validator risk in
  * ClickHouse, per node, from the 5-minute telemetry rollup.
@@ -82,21 +84,32 @@ export class RiskService {
   readonly #logger: LoggerService;
   readonly #refreshAll: { sql: string; params: Record<string, unknown> };
   readonly #refreshOne: { sql: string; params: Record<string, unknown> };
+  readonly #stateAll: string;
+  readonly #stateOne: string;
+  readonly #freshnessCheckMs: number;
+  #telemetryLast?: { at: number; byComponent: Map<string, number> };
+  #telemetryLastPending?: Promise<Map<string, number>>;
 
   /**
    * @param options.store - the plugin's ClickHouse store (or any `{ client, database }`)
    * @param options.config - root config; `reliability.risk` is read and validated here
+   * @param options.freshnessCheckMs - how long the newest-telemetry time of every component
+   *   (`telemetry_last`) is reused before it is read again, i.e. the longest a new telemetry
+   *   bucket can go unnoticed by the entity route's on-demand refresh (the scheduled refresh
+   *   still runs). Unit: ms; default 10000; 0 reads it on every request.
    * @throws Error when `reliability.risk` is invalid (bands not covering [0, 100], weights out of range…)
    */
   static create(options: {
     store: { client: ClickHouseClient; database: string };
     config: Config;
     logger: LoggerService;
+    freshnessCheckMs?: number;
   }): RiskService {
     return new RiskService(
       options.store,
       readRiskConfig(options.config),
       options.logger,
+      options.freshnessCheckMs ?? 10_000,
     );
   }
 
@@ -104,13 +117,17 @@ export class RiskService {
     store: { client: ClickHouseClient; database: string },
     config: RiskConfig,
     logger: LoggerService,
+    freshnessCheckMs: number,
   ) {
+    this.#freshnessCheckMs = freshnessCheckMs;
     this.#client = store.client;
     this.#database = store.database;
     this.#config = config;
     this.#logger = logger;
     this.#refreshAll = buildRefreshQuery({ database: store.database, component: false });
     this.#refreshOne = buildRefreshQuery({ database: store.database, component: true });
+    this.#stateAll = nodeStateRefreshSql(store.database, { component: false });
+    this.#stateOne = nodeStateRefreshSql(store.database, { component: true });
   }
 
   /**
@@ -120,7 +137,9 @@ export class RiskService {
    * component when that component's telemetry is ahead of its scores.
    *
    * The input starts `baselineRows` buckets before the first bucket written,
-   * so every written bucket has its full streaming history.
+   * so every written bucket has its full streaming history. Then the read
+   * model `risk_node_state` (latest bucket + 24-hour trend per node) is
+   * rewritten for the nodes scored.
    *
    * @param options.component - only this component (`backstage.io/kubernetes-id`)
    * @param options.now - evaluation time, default the wall clock
@@ -154,6 +173,14 @@ export class RiskService {
           from: toSeconds(from),
           to: toSeconds(to),
           since: toSeconds(since),
+        },
+      });
+      await this.#client.command({
+        query: options.component === undefined ? this.#stateAll : this.#stateOne,
+        query_params: {
+          component: options.component ?? '',
+          trend_from: Math.floor(trendStart / 1000),
+          to: toSeconds(to),
         },
       });
     } catch (error) {
@@ -196,30 +223,17 @@ export class RiskService {
       to: toSeconds(to),
       to_end: toSeconds(to) + BUCKET_SECONDS - 0.001,
     };
-    const read = () =>
-      Promise.all([
-        this.#readScores(entityLatestSql(this.#database), params),
-        this.#select<Row>(entityTrendSql(this.#database), params),
-      ]);
-    let [latest, trend] = await read();
-    if (await this.#isBehind(options.component, to, latest)) {
+    const read = () => this.#readScores(entityStateSql(this.#database), params);
+    let latest = await read();
+    if (await this.#isBehind(options.component, params.to_end, latest)) {
       await this.refresh({ component: options.component, now });
-      [latest, trend] = await read();
-    }
-    const byNode = new Map<string, Row[]>();
-    for (const row of trend) {
-      const key = `${row.cluster}/${row.namespace}/${row.node}`;
-      const list = byNode.get(key) ?? [];
-      list.push(row);
-      byNode.set(key, list);
+      latest = await read();
     }
     const nodes: NodeRisk[] = [];
     const errors: RiskSourceError[] = [];
     for (const row of latest) {
       const node = this.#toNodeRisk(row, now);
-      const points = byNode.get(`${row.cluster}/${row.namespace}/${row.node}`) ?? [];
-      points.sort((a, b) => String(a.ts_text).localeCompare(String(b.ts_text)));
-      node.trend = points.map(point => this.#toTrendPoint(point));
+      node.trend = this.#trendOf(row, params.from, params.to);
       nodes.push(node);
       if (node.stale) errors.push(staleError(node));
     }
@@ -258,25 +272,39 @@ export class RiskService {
     };
   }
 
-  /** True when the component has telemetry in a later bucket than its stored scores. */
-  async #isBehind(component: string, to: Date, latest: Row[]): Promise<boolean> {
-    let telemetryLast: number;
-    if (latest.length > 0) {
-      telemetryLast = Number(latest[0].telemetry_last);
-    } else {
-      const [row] = await this.#select<{ last: number | string }>(
-        `SELECT toUnixTimestamp(max(ts)) AS last FROM ${this.#database}.telemetry
-          WHERE component = {component:String} AND ts <= {to_end:DateTime64(3, 'UTC')}`,
-        { component, to_end: toSeconds(to) + BUCKET_SECONDS - 0.001 },
-      );
-      telemetryLast = Number(row.last);
-    }
+  /**
+   * True when the component has telemetry (up to `toEnd`, Unix seconds) in a later bucket than
+   * its stored scores. The newest telemetry of every component comes from `telemetry_last` in one
+   * small query, reused for `freshnessCheckMs`, so a request costs one read of its own rows.
+   */
+  async #isBehind(component: string, toEnd: number, latest: Row[]): Promise<boolean> {
+    const telemetryLast = Math.min((await this.#telemetryLastByComponent()).get(component) ?? 0, toEnd);
     const telemetryBucket = Math.floor(telemetryLast / BUCKET_SECONDS) * BUCKET_SECONDS;
     const scoredLast = latest.reduce(
       (max, row) => Math.max(max, Date.parse(`${String(row.ts_text).replace(' ', 'T')}Z`) / 1000),
       0,
     );
     return telemetryLast > 0 && telemetryBucket > scoredLast;
+  }
+
+  async #telemetryLastByComponent(): Promise<Map<string, number>> {
+    const cached = this.#telemetryLast;
+    if (cached && Date.now() - cached.at < this.#freshnessCheckMs) {
+      return cached.byComponent;
+    }
+    this.#telemetryLastPending ??= this.#select<{ component: string; last: number | string }>(
+      telemetryLastSql(this.#database),
+      {},
+    )
+      .then(rows => {
+        const byComponent = new Map(rows.map(r => [r.component, Number(r.last)]));
+        this.#telemetryLast = { at: Date.now(), byComponent };
+        return byComponent;
+      })
+      .finally(() => {
+        this.#telemetryLastPending = undefined;
+      });
+    return this.#telemetryLastPending;
   }
 
   async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {
@@ -305,14 +333,32 @@ export class RiskService {
     return mapped;
   }
 
-  #toTrendPoint(row: Row): RiskTrendPoint {
-    const detectors = {} as Record<RiskDetector, number>;
-    for (const d of RISK_DETECTORS) detectors[d] = round(num(row[d]) ?? 0, 4);
-    return {
-      ts: toIso(String(row.ts_text)),
-      composite: round(num(row.composite) ?? 0, 2),
-      detectors,
-    };
+  /**
+   * The stored trend points of a `risk_node_state` row within `[from, to]` (Unix seconds). The
+   * stored values are already rounded (composite 2 decimals, detectors 4).
+   */
+  #trendOf(row: Row, from: number, to: number): RiskTrendPoint[] {
+    const ts = row.trend_ts as unknown as number[];
+    const composite = row.trend_composite as unknown as number[];
+    const [consensus, hardware, storage, p2p] = RISK_DETECTORS.map(
+      d => row[`trend_${d}`] as unknown as number[],
+    );
+    const points: RiskTrendPoint[] = [];
+    for (let i = 0; i < ts.length; i++) {
+      const t = Number(ts[i]);
+      if (t < from || t > to) continue;
+      points.push({
+        ts: new Date(t * 1000).toISOString(),
+        composite: Number(composite[i]),
+        detectors: {
+          consensus: Number(consensus[i]),
+          hardware: Number(hardware[i]),
+          storage: Number(storage[i]),
+          p2p: Number(p2p[i]),
+        },
+      });
+    }
+    return points;
   }
 
   #toNodeRisk(row: Row, now: Date): NodeRisk {

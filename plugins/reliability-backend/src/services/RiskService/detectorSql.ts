@@ -231,35 +231,68 @@ export function buildRefreshQuery(options: {
 }
 
 /**
- * Reads the 24-hour trend of one component's nodes: composite and detector
- * scores of every bucket in `[{from}, {to}]` (newest computation of each).
+ * Rewrites `risk_node_state` for the nodes whose latest stored bucket lies in
+ * `[{trend_from}, {to}]` (only `{component:String}` when `component` is set):
+ * the latest bucket with its detail columns from `risk_latest`, and the trend
+ * of `[{trend_from}, {to}]` from `risk_scores` (the newest computation of each
+ * bucket) as parallel arrays sorted by bucket. Run after each refresh.
  *
  * @internal
  */
-export function entityTrendSql(database: string): string {
-  return `SELECT cluster, namespace, node, toString(bucket) AS ts_text, composite, consensus, hardware, storage, p2p
-  FROM ${database}.risk_scores
-  WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
-    AND bucket >= {from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}
-  ORDER BY computed_at DESC
-  LIMIT 1 BY cluster, namespace, node, bucket`;
+export function nodeStateRefreshSql(database: string, options: { component: boolean }): string {
+  const only = options.component ? ' AND component = {component:String}' : '';
+  return `INSERT INTO ${database}.risk_node_state (component, cluster, namespace, node, bucket, composite, detail,
+    trend_ts, trend_composite, trend_consensus, trend_hardware, trend_storage, trend_p2p, computed_at)
+  SELECT l.component, l.cluster, l.namespace, l.node, l.bucket, l.composite, l.detail,
+    arrayMap(p -> p.1, t.points), arrayMap(p -> p.2, t.points), arrayMap(p -> p.3, t.points),
+    arrayMap(p -> p.4, t.points), arrayMap(p -> p.5, t.points), arrayMap(p -> p.6, t.points), now64(3)
+  FROM (
+    SELECT component, cluster, namespace, node, bucket, composite, detail
+    FROM ${database}.risk_latest FINAL
+    WHERE bucket >= {trend_from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}${only}
+  ) AS l
+  LEFT JOIN (
+    SELECT component, cluster, namespace, node,
+      arraySort(p -> p.1, groupArray((toUInt32(toUnixTimestamp(bucket)), toFloat32(round(composite, 2)),
+        toFloat32(round(consensus, 4)), toFloat32(round(hardware, 4)), toFloat32(round(storage, 4)),
+        toFloat32(round(p2p, 4))))) AS points
+    FROM (
+      SELECT component, cluster, namespace, node, bucket, composite, consensus, hardware, storage, p2p
+      FROM ${database}.risk_scores
+      WHERE bucket >= {trend_from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}${only}
+      ORDER BY computed_at DESC
+      LIMIT 1 BY component, cluster, namespace, node, bucket
+    )
+    GROUP BY component, cluster, namespace, node
+  ) AS t USING (component, cluster, namespace, node)`;
 }
 
 /**
- * Reads the latest stored bucket (with every detail column) of one
- * component's nodes from `risk_latest`, and the component's latest telemetry
- * bucket as `telemetry_last` (Unix seconds).
+ * Reads one component's nodes from `risk_node_state` in one query: the latest
+ * stored bucket with every detail column, and the stored 24-hour trend as
+ * parallel arrays (`trend_ts` in Unix seconds, `trend_composite`,
+ * `trend_<detector>`); the caller keeps the points of its own window.
  *
  * @internal
  */
-export function entityLatestSql(database: string): string {
+export function entityStateSql(database: string): string {
   return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
     toString(bucket) AS last_bucket, composite, detail,
-    (SELECT toUnixTimestamp(max(ts)) FROM ${database}.telemetry
-      WHERE component = {component:String} AND ts <= {to_end:DateTime64(3, 'UTC')}) AS telemetry_last
-  FROM ${database}.risk_latest FINAL
+    trend_ts, trend_composite, trend_consensus, trend_hardware, trend_storage, trend_p2p
+  FROM ${database}.risk_node_state FINAL
   WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
     AND bucket <= {to:DateTime('UTC')}`;
+}
+
+/**
+ * The newest telemetry timestamp of every component (Unix seconds), from
+ * `telemetry_last`: `component`, `last`.
+ *
+ * @internal
+ */
+export function telemetryLastSql(database: string): string {
+  return `SELECT component, toUnixTimestamp(max(last_ts)) AS last
+    FROM ${database}.telemetry_last GROUP BY component`;
 }
 
 /**

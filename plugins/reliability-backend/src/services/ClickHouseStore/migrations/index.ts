@@ -6,6 +6,7 @@ import { migration as driftReports } from './0004_drift_reports';
 import { migration as riskScores } from './0005_risk_scores';
 import { migration as riskLatest } from './0006_risk_latest';
 import { migration as riskScoresDetectors } from './0007_risk_scores_detectors';
+import { migration as riskNodeState } from './0008_risk_node_state';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
 
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   riskScores,
   riskLatest,
   riskScoresDetectors,
+  riskNodeState,
 ];
