@@ -452,6 +452,21 @@ describe('ValidatorNodeController', () => {
     expect(telemetry.rows).toEqual([]);
   });
 
+  it('should update the StatefulSet and roll the pod when the spec changes after passes over an unchanged spec', async () => {
+    const c = await setup([newValidatorNode('chi')]);
+    await toSynced(c, 'chi');
+    const from = server.requests.length;
+    expect((await step(c, 'chi')).writes).toEqual([]);
+    const current = nodeOf('chi') as any;
+    server.store.upsert({ ...current, spec: { ...current.spec, image: `docker.io/parity/polkadot@sha256:${'b'.repeat(64)}` } });
+    await waitFor(() => c.nodes().some(n => n.metadata.name === 'chi' && n.spec.image.endsWith('b'.repeat(64))));
+    const out = await c.reconcile('validators', 'chi');
+    expect(out.writes).toEqual(expect.arrayContaining(['update statefulset/chi', 'delete pod (config changed)']));
+    expect(podDeletes(from)).toHaveLength(1);
+    const sts = server.store.get(server.store.findTypeByKind('apps/v1', 'StatefulSet')!, 'validators', 'chi') as any;
+    expect(sts.spec.template.spec.containers[0].image).toBe(`docker.io/parity/polkadot@sha256:${'b'.repeat(64)}`);
+  });
+
   it('should remove its finalizer when a ValidatorNode is deleted', async () => {
     const c = await setup([newValidatorNode('iota')]);
     await c.reconcile('validators', 'iota');

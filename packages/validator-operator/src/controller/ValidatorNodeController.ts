@@ -113,6 +113,17 @@ export class ValidatorNodeController {
   readonly #lagTrends = new Map<string, LagTrend>();
   /** Degraded nodes waiting for a fleet slot; reconciled as soon as a recovery ends. */
   readonly #heldBack = new Set<string>();
+  /** Phase last exported to the metrics, per key. */
+  readonly #phases = new Map<string, string | undefined>();
+  /**
+   * Desired Service and StatefulSet (with their object hashes) and config hash per key, kept
+   * while the inputs they are built from are unchanged: building and hashing them was the
+   * largest share of the operator's allocations. Read-only once built.
+   */
+  readonly #desiredCache = new Map<
+    string,
+    { inputs: string; service: KubeJson; statefulSet: KubeJson; configHash: string }
+  >();
   /** Keys this process put into Recovering (ahead of the informer cache). */
   readonly #recovering = new Set<string>();
   /** Status we wrote, until the informer catches up (resourceVersion before the write). */
@@ -317,6 +328,7 @@ export class ValidatorNodeController {
       if (finalizers.includes(OPERATOR.finalizer)) {
         await this.#sinkFor(node).flush();
         this.#o.metrics.removeNode(namespace, name);
+        this.#phases.delete(key);
         await kube.patchValidatorNodeMetadata(namespace, name, {
           finalizers: finalizers.filter(f => f !== OPERATOR.finalizer),
         });
@@ -347,7 +359,7 @@ export class ValidatorNodeController {
       !pod.metadata?.deletionTimestamp &&
       needsHotKey(node.spec.role) &&
       status.phase !== 'Recovering' &&
-      pod.metadata?.annotations?.[OPERATOR.configHash] !== configHash(node)
+      pod.metadata?.annotations?.[OPERATOR.configHash] !== this.#desired(node).configHash
     ) {
       if (await kube.deletePod(namespace, podNameOf(node))) writes.push('delete pod (config changed)');
     }
@@ -391,31 +403,34 @@ export class ValidatorNodeController {
       (policy.recoveryStrategy === 'cordon-and-alert' ||
         !recoveryStart ||
         Date.parse(pod.metadata?.creationTimestamp ?? '') >= Date.parse(recoveryStart));
-    // Counted and reserved without an await in between, so concurrent workers cannot both
-    // take the last slot while their status writes are still in flight.
-    const inRecovery = new Set(this.#recovering);
-    for (const n of this.nodes()) {
-      if (n.status?.phase === 'Recovering') inRecovery.add(`${n.metadata.namespace}/${n.metadata.name}`);
-    }
-    inRecovery.delete(key);
-    const recoveringNow = inRecovery.size;
     const retryRequested = node.metadata.annotations?.[OPERATOR.retry] !== undefined;
 
-    const result = decide({
-      spec: node.spec,
-      generation: node.metadata.generation ?? 1,
-      status,
-      probe,
-      risk,
-      podReady,
-      retryRequested,
-      consecutiveProbeFailures: probe ? this.#probeFailures.get(key) : 0,
-      gate: {
-        fleetSlotFree: recoveringNow < (this.#o.maxConcurrentRecoveries ?? 5),
-        cooldownSeconds: this.#o.recoveryCooldownSeconds ?? 300,
-      },
-      now,
-    });
+    const decideWith = (fleetSlotFree: boolean) =>
+      decide({
+        spec: node.spec,
+        generation: node.metadata.generation ?? 1,
+        status,
+        probe,
+        risk,
+        podReady,
+        retryRequested,
+        consecutiveProbeFailures: probe ? this.#probeFailures.get(key) : 0,
+        gate: { fleetSlotFree, cooldownSeconds: this.#o.recoveryCooldownSeconds ?? 300 },
+        now,
+      });
+    // The fleet is counted only when the machine wants to start a recovery (counting every
+    // node on every reconcile made the fleet O(n²)). Counted and reserved (#recovering, below)
+    // without an await in between, so concurrent workers cannot both take the last slot while
+    // their status writes are still in flight.
+    let result = decideWith(true);
+    if (result.actions.some(a => a.type === 'startRecovery')) {
+      const inRecovery = new Set(this.#recovering);
+      for (const n of this.nodes()) {
+        if (n.status?.phase === 'Recovering') inRecovery.add(`${n.metadata.namespace}/${n.metadata.name}`);
+      }
+      inRecovery.delete(key);
+      if (inRecovery.size >= (this.#o.maxConcurrentRecoveries ?? 5)) result = decideWith(false);
+    }
     let next = result.status;
     if (probe) {
       const delay = nextProbeDelayMs(policy, {
@@ -500,7 +515,10 @@ export class ValidatorNodeController {
       }
     }
 
-    this.#o.metrics.setPhase(namespace, name, next.phase ?? 'Pending');
+    if (this.#phases.get(key) !== next.phase) {
+      this.#phases.set(key, next.phase);
+      this.#o.metrics.setPhase(namespace, name, next.phase ?? 'Pending');
+    }
     const lastProbe = this.#lastProbe.get(key) ?? last;
     const dueAt = Math.min(this.#nextProbeAt.get(key) ?? Infinity, lastProbe + intervalMs);
     let untilDue = Number.isNaN(dueAt) ? intervalMs : dueAt - now.getTime();
@@ -522,7 +540,26 @@ export class ValidatorNodeController {
     for (const waiting of this.#heldBack) this.#queue.add(waiting);
   }
 
+  #desired(node: ValidatorNode) {
+    const key = `${node.metadata.namespace}/${node.metadata.name}`;
+    const { uid, labels, annotations } = node.metadata;
+    const inputs = JSON.stringify([uid, labels, annotations, node.spec]);
+    let d = this.#desiredCache.get(key);
+    if (d?.inputs !== inputs) {
+      d = {
+        inputs,
+        service: buildHeadlessService(node),
+        statefulSet: buildStatefulSet(node),
+        configHash: configHash(node),
+      };
+      this.#desiredCache.set(key, d);
+    }
+    return d;
+  }
+
   #forget(key: string) {
+    this.#desiredCache.delete(key);
+    this.#phases.delete(key);
     this.#lastProbe.delete(key);
     this.#probeFailures.delete(key);
     this.#nextProbeAt.delete(key);
@@ -570,7 +607,7 @@ export class ValidatorNodeController {
       }
     }
     await this.#apply(
-      buildHeadlessService(node),
+      this.#desired(node).service,
       async () =>
         (this.#services?.get(node.metadata.name, ns) as AnyObject | undefined) ??
         kube.getService(ns, node.metadata.name),
@@ -580,7 +617,7 @@ export class ValidatorNodeController {
     );
     const cachedSet = this.#sets?.get(node.metadata.name, ns) as AnyObject | undefined;
     await this.#apply(
-      buildStatefulSet(node),
+      this.#desired(node).statefulSet,
       async () => cachedSet ?? kube.getStatefulSet(ns, node.metadata.name),
       o => kube.createStatefulSet(o),
       async (o, existing) => {
