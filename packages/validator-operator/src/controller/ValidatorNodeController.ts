@@ -260,6 +260,7 @@ export class ValidatorNodeController {
     await Promise.all([...this.#sinks.values()].map(s => s.close().catch(() => {})));
     this.#sinks.clear();
     this.#queue.stop();
+    if (!this.#o.probe) this.#probe.close();
     await Promise.all(
       [this.#nodes, this.#pods, this.#sets, this.#services, this.#claims].map(i => i?.stop()),
     );

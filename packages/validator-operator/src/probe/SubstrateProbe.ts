@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { z } from 'zod';
 import type { ProbeResult } from '../reconcile/stateMachine';
 
@@ -34,6 +36,12 @@ const envelopeSchema = z.union([
  */
 export class SubstrateProbe {
   readonly #timeoutMs: number;
+  // node:http with kept-alive connections rather than fetch: a probe is two small POSTs, and
+  // fetch's web streams made the probes a quarter of the operator's allocations at 1,000 nodes.
+  readonly #agents = {
+    'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+    'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  };
   #nextId = 1;
 
   /** @param options.timeoutMs - per-probe timeout, default 5000 ms */
@@ -73,16 +81,42 @@ export class SubstrateProbe {
     }
   }
 
+  /** Closes the kept-alive connections. */
+  close() {
+    this.#agents['http:'].destroy();
+    this.#agents['https:'].destroy();
+  }
+
   async #call(url: string, method: string, signal: AbortSignal): Promise<unknown> {
     const id = this.#nextId++;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id, method, params: [] }),
-      signal,
+    const target = new URL(url);
+    const agent = this.#agents[target.protocol as 'http:' | 'https:'];
+    if (!agent) throw new Error(`${method}: unsupported protocol ${target.protocol}`);
+    const payload = JSON.stringify({ jsonrpc: '2.0', id, method, params: [] });
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          signal,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) reject(new Error(`${method}: HTTP ${status}`));
+            else resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+        },
+      );
+      req.on('error', e => reject(signal.aborted ? new Error(`${method}: timed out after ${this.#timeoutMs} ms`) : e));
+      req.end(payload);
     });
-    if (!res.ok) throw new Error(`${method}: HTTP ${res.status}`);
-    const body = envelopeSchema.parse(await res.json());
+    const body = envelopeSchema.parse(JSON.parse(text));
     if ('error' in body) {
       throw new Error(`${method}: JSON-RPC error ${body.error.code} ${body.error.message}`);
     }
