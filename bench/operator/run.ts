@@ -67,6 +67,12 @@ function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   }
 }
 
+/** User + system CPU time of a process, seconds (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuSecondsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Prometheus text → `name{labels}` → value. */
 async function scrape(port: number): Promise<Map<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -224,10 +230,12 @@ async function runOnce(heapCap: string, bin: string) {
     // Steady state: one probe interval, no breaches.
     const s0 = await childStats();
     const m0 = await scrape(healthPort);
+    const cpu0 = { at: Date.now(), s: cpuSecondsOf(operator.pid!) };
     await sleep(PROBE_INTERVAL_S * 1000);
     alive();
     const s1 = await childStats();
     const m1 = await scrape(healthPort);
+    const cpu1 = { at: Date.now(), s: cpuSecondsOf(operator.pid!) };
     const steadyEnd = Date.now();
 
     // Breaches, spread over one probe interval.
@@ -263,6 +271,8 @@ async function runOnce(heapCap: string, bin: string) {
       probeIntervalSeconds: PROBE_INTERVAL_S,
       firstPassSeconds: Number(((firstPassAt - started) / 1000).toFixed(1)),
       steadyState: {
+        // CPU cores the operator used (the Deployment limits it to 0.5).
+        cpuCores: Number(((cpu1.s - cpu0.s) / ((cpu1.at - cpu0.at) / 1000)).toFixed(3)),
         reconcilesPerSecond: Number(((reconciles(m1) - reconciles(m0)) / seconds).toFixed(1)),
         probesPerSecond: Number(((probes(m1) - probes(m0)) / seconds).toFixed(1)),
         validatorNodeWritesPerSecond: Number(((s1.statusPatches - s0.statusPatches) / seconds).toFixed(1)),
