@@ -22,7 +22,7 @@ const entity = {
   metadata: {
     name: 'payments',
     namespace: 'default',
-    annotations: { 'github.com/project-slug': 'acme/payments' },
+    annotations: { 'github.com/project-slug': 'acme/payments', 'goldenpath.dev/cost-center': 'cc-payments' },
   },
   spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
 };
@@ -125,6 +125,7 @@ describe('createCostRoutes', () => {
     const res = await request(app()).get('/entities/component/default/payments/cost');
     expect(res.status).toBe(200);
     const body = costResponseSchema.parse(res.body);
+    expect(body.costCenter).toBe('cc-payments');
     expect(body.environments).toEqual([
       expect.objectContaining({ environment: 'production', pullRequest: 7, diffMonthlyCost: 420.48, status: 'needs-approval' }),
     ]);

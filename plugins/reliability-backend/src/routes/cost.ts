@@ -75,7 +75,12 @@ export function createCostRoutes(options: CostRoutesOptions): express.Router {
       entityRef: stringifyEntityRef(entity),
       repository: entity.metadata.annotations?.[ANNOTATIONS.GITHUB_PROJECT_SLUG]?.trim() || null,
     });
-    const body: CostResponse = { ...cost, generatedAt: new Date().toISOString(), errors: [] };
+    const body: CostResponse = {
+      ...cost,
+      costCenter: entity.metadata.annotations?.[ANNOTATIONS.COST_CENTER]?.trim() || null,
+      generatedAt: new Date().toISOString(),
+      errors: [],
+    };
     res.json(body);
   });
 

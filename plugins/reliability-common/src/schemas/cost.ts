@@ -86,6 +86,8 @@ export type CostResourceChange = z.infer<typeof costResourceChangeSchema>;
  */
 export const costResponseSchema = z.object({
   entityRef: z.string(),
+  /** The entity's `goldenpath.dev/cost-center` annotation, null without it. */
+  costCenter: z.string().nullable().optional(),
   environments: z.array(costEnvironmentDeltaSchema),
   history: z.array(
     z.object({

@@ -283,6 +283,7 @@ export const driftResponse: DriftResponse = {
 };
 
 export const costResponse: CostResponse = {
+  costCenter: 'cc-platform',
   entityRef: 'component:default/validator-alpha',
   environments: [
     {

@@ -18,6 +18,7 @@ describe('CostDeltaCard', () => {
     const api = mockReliabilityApi({ getEntityCost: jest.fn().mockResolvedValue(costResponse) });
     await renderLegacyCard(<CostDeltaCard />, api);
     const deltas = await screen.findByRole('table', { name: 'Latest cost delta per environment' });
+    expect(screen.getByText('Cost center cc-platform')).toBeInTheDocument();
     const production = within(deltas).getByText('production').closest('tr')!;
     expect(within(production as HTMLElement).getByText('PR #128')).toBeInTheDocument();
     expect(within(production as HTMLElement).getByText('+$474.75')).toBeInTheDocument();

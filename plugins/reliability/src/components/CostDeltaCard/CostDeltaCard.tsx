@@ -73,6 +73,11 @@ function CostDetails(props: { value: CostResponse; expanded?: boolean }) {
   const currency = value.environments[0]?.currency ?? 'USD';
   return (
     <>
+      {value.costCenter && (
+        <Typography variant="caption" display="block" color="textSecondary">
+          Cost center {value.costCenter}
+        </Typography>
+      )}
       <Table size="small" aria-label="Latest cost delta per environment">
         <TableHead>
           <TableRow>
