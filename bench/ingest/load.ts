@@ -141,9 +141,24 @@ function summarise(profile: Profile, fromUs: number, toUs: number) {
     const key = `${functionName || '(anonymous)'} ${a}${url ? `:${lineNumber + 1}` : ''}`;
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
+  // Inclusive time of our own functions (route and service): samples with the function on the stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ours = new Map<string, number>();
+  for (const [id, us] of selfById) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const { url, functionName } = byId.get(cur)!.callFrame;
+      const a = area(url, functionName);
+      if (a.startsWith('our ')) seen.add(`${functionName || '(anonymous)'} (${a})`);
+    }
+    for (const k of seen) ours.set(k, (ours.get(k) ?? 0) + us);
+  }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
   console.log(`\nCPU profile of the backend over the measured window (${(total / 1e6).toFixed(1)} s sampled), self time by area:`);
   for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`  ${pct(us)}  ${a}`);
+  console.log('our functions, inclusive time (callees included):');
+  for (const [f, us] of [...ours].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`  ${pct(us)}  ${f}`);
   console.log('top functions by self time:');
   for (const [f, us] of [...byFn].sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`  ${pct(us)}  ${f}`);
 }
@@ -188,6 +203,10 @@ async function main() {
         .join(', ');
       console.log(
         `      CPU per delivery: backend ${perDelivery(serverTotal)} (${threads}), load client ${perDelivery((clientCpu.user + clientCpu.system) / 1e6)}; ` +
+          `alone on ${os.cpus().length} cores at most ${(
+            (os.cpus().length * sets[i].length) /
+            (serverTotal + (clientCpu.user + clientCpu.system) / 1e6)
+          ).toFixed(0)}/s, main thread at most ${(sets[i].length / (serverCpu.get('node') ?? 1)).toFixed(0)}/s; ` +
           `${insertCount} inserts, ${((inserts1.rows - inserts0.rows) / Math.max(1, insertCount)).toFixed(1)} rows each; wall ${seconds.toFixed(2)} s`,
       );
     }
