@@ -14,3 +14,4 @@ export * from './validatorNode';
 export * from './schemas/telemetry';
 export * from './schemas/risk';
 export * from './schemas/health';
+export * from './kubernetes/labelSelector';

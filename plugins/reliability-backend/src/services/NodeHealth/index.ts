@@ -2,7 +2,7 @@ export { NodeHealthService, nodeHealthServiceRef } from './NodeHealthService';
 export type { NodeHealthServiceOptions } from './NodeHealthService';
 export { readClusterConfig, kubeConfigFor } from './clusters';
 export type { ClusterSpec, ClusterConfigResult } from './clusters';
-export { entitySelector, parseLabelSelector } from './entitySelector';
+export { entitySelector } from './entitySelector';
 export type { EntitySelector } from './entitySelector';
 export { classifyKubeError, statusCodeToErrorType } from './errors';
 export type { KubeErrorType, ClassifiedKubeError } from './errors';
