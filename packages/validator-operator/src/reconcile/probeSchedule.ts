@@ -8,6 +8,17 @@ import { EffectiveSyncPolicy, UNREACHABLE_AFTER_PROBES } from './stateMachine';
 export const MIN_PROBE_GAP_MS = 1000;
 
 /**
+ * How much sooner than `probeIntervalSeconds` a regular probe comes, milliseconds: a tenth of
+ * the interval, at most 1 s. A breach that no trend announces is seen by the next regular
+ * probe; with this margin that probe and the reconcile acting on it (tens of milliseconds at
+ * 1,000 nodes, docs/validator-operator.md) fit within one interval of the breach.
+ * @public
+ */
+export function reactionMarginMs(probeIntervalSeconds: number): number {
+  return Math.min(1000, probeIntervalSeconds * 100);
+}
+
+/**
  * Block lag of one node over its recent good probes: `since`/`sinceLag` is the probe where
  * the lag last started to grow (or the latest probe when it is not growing), `at`/`lag` the
  * latest one. Times are epoch milliseconds, lags are blocks.
@@ -47,9 +58,9 @@ export function updateLagTrend(prev: LagTrend | undefined, at: number, lag: numb
  *   {@link MIN_PROBE_GAP_MS}. The gaps shrink as the crossing nears, so a node whose chain
  *   stopped advancing is caught within a few seconds of the crossing (one block time at most
  *   when blocks come every 6 s).
- * - Otherwise the probe interval.
+ * - Otherwise the probe interval less {@link reactionMarginMs}.
  *
- * Never more than the probe interval. A sudden jump past `maxBlockLag` has no trend to
+ * Never more than that. A sudden jump past `maxBlockLag` has no trend to
  * project and is seen by the next regular probe, at most one interval later.
  * @public
  */
@@ -57,14 +68,14 @@ export function nextProbeDelayMs(
   policy: Pick<EffectiveSyncPolicy, 'maxBlockLag' | 'probeIntervalSeconds'>,
   last: { phase?: string; ok: boolean; trend?: LagTrend },
 ): number {
-  const intervalMs = policy.probeIntervalSeconds * 1000;
-  const clamp = (ms: number) => Math.min(intervalMs, Math.max(MIN_PROBE_GAP_MS, ms));
+  const regularMs = policy.probeIntervalSeconds * 1000 - reactionMarginMs(policy.probeIntervalSeconds);
+  const clamp = (ms: number) => Math.round(Math.min(regularMs, Math.max(MIN_PROBE_GAP_MS, ms)));
   // Only a Synced node can breach; the others keep the regular interval.
-  if (last.phase !== 'Synced') return intervalMs;
-  if (!last.ok) return clamp(intervalMs / UNREACHABLE_AFTER_PROBES);
+  if (last.phase !== 'Synced') return regularMs;
+  if (!last.ok) return clamp(regularMs / UNREACHABLE_AFTER_PROBES);
   const t = last.trend;
   if (!t || t.lag <= t.sinceLag || t.lag > policy.maxBlockLag || t.at <= t.since) {
-    return intervalMs;
+    return regularMs;
   }
   const blocksPerMs = (t.lag - t.sinceLag) / (t.at - t.since);
   const untilCrossingMs = (policy.maxBlockLag + 1 - t.lag) / blocksPerMs;
