@@ -4,6 +4,7 @@
  * normalisation and the group-committed insert from the HTTP stack measured by `run.ts`.
  *
  * Usage: `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/ingest/inprocess.ts`
+ * (`BENCH_MIN_FLUSH_MS=<ms>` overrides the service's insert spacing).
  */
 import { createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
@@ -25,11 +26,19 @@ async function main() {
   quiet.child = () => quiet;
   const store = ClickHouseStore.fromClient({ client, database: 'reliability', logger: quiet });
   await store.migrate();
-  const service = GithubWebhookService.create({ target: store, secrets: ['s'], logger: quiet });
+  const minFlushIntervalMs =
+    process.env.BENCH_MIN_FLUSH_MS !== undefined ? Number(process.env.BENCH_MIN_FLUSH_MS) : undefined;
+  const service = GithubWebhookService.create({ target: store, secrets: ['s'], logger: quiet, minFlushIntervalMs });
+  let inserts = 0;
+  const insert = client.insert.bind(client);
+  client.insert = (params => {
+    inserts++;
+    return insert(params);
+  }) as typeof client.insert;
   const defs = require('@octokit/webhooks-examples') as Array<{ name: string; examples: any[] }>;
   const example = defs.find(d => d.name === 'deployment_status')!.examples[0];
   const n = 5000;
-  console.log(`load average: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(`insert spacing: ${minFlushIntervalMs ?? 'default'} ms; load average: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   for (const concurrency of [32, 64]) {
     const items = Array.from({ length: n }, (_, i) => {
       const body = JSON.stringify({
@@ -40,6 +49,8 @@ async function main() {
     });
     const latencies: number[] = [];
     let next = 0;
+    const inserts0 = inserts;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -58,9 +69,11 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     latencies.sort((a, b) => a - b);
     console.log(
-      `in-process, ${concurrency} in flight: ${(n / seconds).toFixed(0)} deliveries/s, ack p50 ${latencies[Math.floor(n / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(n * 0.99)].toFixed(1)} ms`,
+      `in-process, ${concurrency} in flight: ${(n / seconds).toFixed(0)} deliveries/s, ack p50 ${latencies[Math.floor(n / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(n * 0.99)].toFixed(1)} ms; ` +
+        `${inserts - inserts0} inserts, CPU ${(((cpu.user + cpu.system) / n)).toFixed(0)} µs per delivery (all threads)`,
     );
   }
   await store.close();

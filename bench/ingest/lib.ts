@@ -170,7 +170,9 @@ export async function waitReady(child: ChildProcess, port: number) {
 }
 
 /** ClickHouse's insert counters in the bench backend (`server.ts`'s bench route). */
-export function insertCounters(port: number): Promise<{ inserts: number; rows: number }> {
+export function insertCounters(
+  port: number,
+): Promise<{ inserts: number; rows: number; loopDelayMs: { p99: number; max: number } }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/api/reliability/bench/inserts', agent: false }, res => {
       const chunks: Buffer[] = [];

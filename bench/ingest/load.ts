@@ -207,7 +207,8 @@ async function main() {
             (os.cpus().length * sets[i].length) /
             (serverTotal + (clientCpu.user + clientCpu.system) / 1e6)
           ).toFixed(0)}/s, main thread at most ${(sets[i].length / (serverCpu.get('node') ?? 1)).toFixed(0)}/s; ` +
-          `${insertCount} inserts, ${((inserts1.rows - inserts0.rows) / Math.max(1, insertCount)).toFixed(1)} rows each; wall ${seconds.toFixed(2)} s`,
+          `${insertCount} inserts, ${((inserts1.rows - inserts0.rows) / Math.max(1, insertCount)).toFixed(1)} rows each; ` +
+          `event-loop delay p99 ${inserts1.loopDelayMs.p99.toFixed(1)} ms, max ${inserts1.loopDelayMs.max.toFixed(1)} ms; wall ${seconds.toFixed(2)} s`,
       );
     }
     const toUs = Number(process.hrtime.bigint() / 1000n);

@@ -4,7 +4,8 @@
  * `GithubWebhookService` and ClickHouse store. Run with `--config <app-config.yaml>`.
  *
  * Bench-only additions: `GET /api/reliability/bench/inserts` answers ClickHouse's own counters
- * (`InsertQuery`, `InsertedRows` from `system.events`), so the bench can print rows per insert; and
+ * (`InsertQuery`, `InsertedRows` from `system.events`), so the bench can print rows per insert, and
+ * the event-loop delay p99 and max (ms) since the previous call; and
  * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing, to compare settings.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -14,6 +15,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createWebhookRoutes } from '../../plugins/reliability-backend/src/routes/webhooks';
 import { clickHouseStoreServiceRef } from '../../plugins/reliability-backend/src/services/ClickHouseStore';
 import {
@@ -35,6 +37,8 @@ const benchWebhookPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/webhooks/github', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/bench/inserts', allow: 'unauthenticated' });
         httpRouter.use(createWebhookRoutes({ githubWebhooks }));
+        const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+        loopDelay.enable();
         const bench = Router();
         bench.get('/bench/inserts', async (_req, res) => {
           const result = await store.client.query({
@@ -43,7 +47,9 @@ const benchWebhookPlugin = createBackendPlugin({
           });
           const rows = await result.json<{ event: string; value: string | number }>();
           const get = (name: string) => Number(rows.find(r => r.event === name)?.value ?? 0);
-          res.json({ inserts: get('InsertQuery'), rows: get('InsertedRows') });
+          const loop = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+          loopDelay.reset();
+          res.json({ inserts: get('InsertQuery'), rows: get('InsertedRows'), loopDelayMs: loop });
         });
         httpRouter.use(bench);
       },
