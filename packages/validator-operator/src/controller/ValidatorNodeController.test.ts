@@ -453,6 +453,36 @@ describe('ValidatorNodeController', () => {
     expect(telemetry.rows).toEqual([]);
   });
 
+  it('should come back for a node held back by its cooldown when the cooldown ends, not at its next probe', async () => {
+    await setup([newValidatorNode('psi')]);
+    const c = ValidatorNodeController.create({
+      kube, logger: silentLogger, metrics, telemetry, risk, now: clock.now,
+      recoveryCooldownSeconds: 40,
+      probeUrl: n => `${chain.url}/${n.metadata.namespace}/${n.metadata.name}`,
+    });
+    controllers.push(c);
+    await c.start({ runQueue: false });
+    const addAfter = jest.spyOn(c.queue, 'addAfter');
+    await toSynced(c, 'psi');
+    const oldPod = pod('psi')!.metadata.uid;
+    chain.set('/validators/psi', { highestBlock: 3000 });
+    expect((await step(c, 'psi')).phase).toBe('Recovering');
+    await waitFor(() => !!pod('psi') && pod('psi')!.metadata.uid !== oldPod);
+    chain.set('/validators/psi', { currentBlock: 3000 });
+    expect((await step(c, 'psi')).phase).toBe('Syncing');
+    expect((await step(c, 'psi')).phase).toBe('Synced');
+    const endedAt = clock.now().getTime();
+
+    chain.set('/validators/psi', { highestBlock: 6000 });
+    const held = await step(c, 'psi', scheduled(addAfter, 'psi') / 1000);
+    expect(held.phase).toBe('Degraded');
+    const wait = scheduled(addAfter, 'psi');
+    expect(endedAt + 40_000 - clock.now().getTime()).toBe(wait);
+    expect(wait).toBeLessThan(29_000);
+    const out = await step(c, 'psi', wait / 1000);
+    expect(out).toMatchObject({ phase: 'Recovering', probed: false });
+  });
+
   it('should update the StatefulSet and roll the pod when the spec changes after passes over an unchanged spec', async () => {
     const c = await setup([newValidatorNode('chi')]);
     await toSynced(c, 'chi');
