@@ -183,6 +183,14 @@ export class RiskService {
           to: toSeconds(to),
         },
       });
+      if (options.component === undefined) {
+        // The two read models are small (one row per node) and read with FINAL: keeping each in
+        // one part keeps a read at one part's cost (measured on bench/risk: 5 parts made the
+        // entity read 12-13 ms of CPU, one part 7 ms).
+        for (const table of ['risk_node_state', 'risk_latest']) {
+          await this.#client.command({ query: `OPTIMIZE TABLE ${this.#database}.${table} FINAL` });
+        }
+      }
     } catch (error) {
       throw this.#mapError(error);
     }
