@@ -26,14 +26,13 @@ import {
   validatorNodeObject,
 } from '@goldenpath/fake-kube-apiserver';
 import {
+  DiscardTelemetrySink,
   HttpRiskReader,
   KubeGateway,
   Operator,
   OperatorLogger,
   OperatorMetrics,
-  TelemetrySink,
 } from '../../packages/validator-operator/src';
-import type { TelemetryRow } from '@goldenpath/plugin-reliability-common';
 import { FakeSubstrateNode } from '../../packages/validator-operator/src/__testUtils__/FakeSubstrateNode';
 import {
   FakeKubelet,
@@ -47,16 +46,6 @@ const NODES = [`${COMPONENT}-0`, `${COMPONENT}-1`];
 const STALLING_NODE = `${COMPONENT}-1`;
 const BLOCK_MS = 6_000;
 const STALL_MS = 120_000;
-
-/** Counts the operator's telemetry rows; the demo's telemetry comes from the NAB loader. */
-class CountingSink implements TelemetrySink {
-  rows = 0;
-  push(rows: TelemetryRow[]) {
-    this.rows += rows.length;
-  }
-  async flush() {}
-  async close() {}
-}
 
 /** Operator log lines worth seeing in the `make start` output; the rest is dropped. */
 function demoLogger(): OperatorLogger {
@@ -204,7 +193,8 @@ async function main() {
     kube: KubeGateway.create(kc),
     logger,
     metrics: OperatorMetrics.create(),
-    telemetry: new CountingSink(),
+    // The demo's telemetry comes from the NAB loader; the operator's probe rows are dropped.
+    telemetry: new DiscardTelemetrySink(),
     risk: HttpRiskReader.create({ baseUrl: values['risk-url']!, token: riskToken }),
     cluster: 'demo',
     recoveryCooldownSeconds: 60,

@@ -68,7 +68,6 @@ const LABELS: Record<DetectorMetric, string> = {
 
 type Row = Record<string, number | string | null | boolean>;
 
-
 /**
  * Computes the four detectors and the composite validator risk in
  * ClickHouse, per node, from the 5-minute telemetry rollup.
@@ -86,6 +85,7 @@ export class RiskService {
   readonly #refreshOne: { sql: string; params: Record<string, unknown> };
   readonly #stateAll: string;
   readonly #stateOne: string;
+  readonly #entityState: string;
   readonly #freshnessCheckMs: number;
   #telemetryLast?: { at: number; byComponent: Map<string, number> };
   #telemetryLastPending?: Promise<Map<string, number>>;
@@ -128,6 +128,7 @@ export class RiskService {
     this.#refreshOne = buildRefreshQuery({ database: store.database, component: true });
     this.#stateAll = nodeStateRefreshSql(store.database, { component: false });
     this.#stateOne = nodeStateRefreshSql(store.database, { component: true });
+    this.#entityState = entityStateSql(store.database);
   }
 
   /**
@@ -151,7 +152,7 @@ export class RiskService {
     rows: number;
   }> {
     const to = alignToBucket(options.now ?? new Date());
-    const trendStart = to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000;
+    const trendStart = trendStartOf(to);
     const filter = options.component === undefined ? '' : 'WHERE component = {component:String}';
     const [stored] = await this.#select<{ last: number | string; n: number | string }>(
       `SELECT toUnixTimestamp(max(bucket)) AS last, count() AS n FROM ${this.#database}.risk_scores ${filter}`,
@@ -159,7 +160,7 @@ export class RiskService {
     );
     const last = Number(stored.last) * 1000;
     const since = new Date(
-      Number(stored.n) > 0 ? Math.min(to.getTime(), Math.max(trendStart, last - BUCKET_SECONDS * 1000)) : trendStart,
+      Number(stored.n) > 0 ? Math.min(to.getTime(), Math.max(trendStart.getTime(), last - BUCKET_SECONDS * 1000)) : trendStart.getTime(),
     );
     const from = new Date(since.getTime() - DEFAULT_UNIVARIATE_CORE.baselineRows * BUCKET_SECONDS * 1000);
     const query = options.component === undefined ? this.#refreshAll : this.#refreshOne;
@@ -179,7 +180,7 @@ export class RiskService {
         query: options.component === undefined ? this.#stateAll : this.#stateOne,
         query_params: {
           component: options.component ?? '',
-          trend_from: Math.floor(trendStart / 1000),
+          trend_from: toSeconds(trendStart),
           to: toSeconds(to),
         },
       });
@@ -223,25 +224,23 @@ export class RiskService {
   }): Promise<Pick<EntityRiskResponse, 'nodes' | 'errors' | 'bands' | 'bucketMinutes' | 'trendHours'>> {
     const now = options.now ?? new Date();
     const to = alignToBucket(now);
-    const trendFrom = new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
     const params = {
       component: options.component,
       namespace: options.namespace ?? '',
-      from: toSeconds(trendFrom),
       to: toSeconds(to),
-      to_end: toSeconds(to) + BUCKET_SECONDS - 0.001,
     };
-    const read = () => this.#readScores(entityStateSql(this.#database), params);
+    const read = () => this.#readScores(this.#entityState, params);
     let latest = await read();
-    if (await this.#isBehind(options.component, params.to_end, latest)) {
+    if (await this.#isBehind(options.component, params.to + BUCKET_SECONDS - 0.001, latest)) {
       await this.refresh({ component: options.component, now });
       latest = await read();
     }
+    const trendFrom = toSeconds(trendStartOf(to));
     const nodes: NodeRisk[] = [];
     const errors: RiskSourceError[] = [];
     for (const row of latest) {
       const node = this.#toNodeRisk(row, now);
-      node.trend = this.#trendOf(row, params.from, params.to);
+      node.trend = this.#trendOf(row, trendFrom, params.to);
       nodes.push(node);
       if (node.stale) errors.push(staleError(node));
     }
@@ -480,6 +479,11 @@ function staleError(node: NodeRisk): RiskSourceError {
     cluster: node.cluster,
     message: `No telemetry from ${node.node} since ${node.lastSeen}`,
   };
+}
+
+/** Start of the trend window ending with the bucket that starts at `to` (TREND_HOURS of buckets). */
+function trendStartOf(to: Date): Date {
+  return new Date(to.getTime() - (TREND_HOURS * 3600 - BUCKET_SECONDS) * 1000);
 }
 
 function alignToBucket(date: Date): Date {
