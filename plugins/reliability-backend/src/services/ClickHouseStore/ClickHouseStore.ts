@@ -162,6 +162,14 @@ export class ClickHouseStore {
   }
 
   /**
+   * True on the embedded engine (chdb): one process owns the data directory, so no other writer
+   * shares its tables. False with a server `url` or a client passed to {@link ClickHouseStore.fromClient}.
+   */
+  get isEmbedded(): boolean {
+    return this.#embedded !== undefined;
+  }
+
+  /**
    * Inserts a pre-serialised body (`TabSeparated` or `JSONEachRow`) into a
    * table of the plugin's database with per-insert settings. On the embedded
    * engine the bytes go straight to its parser (no SQL text round trip);

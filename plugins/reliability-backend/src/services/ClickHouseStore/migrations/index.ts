@@ -7,6 +7,7 @@ import { migration as riskScores } from './0005_risk_scores';
 import { migration as riskLatest } from './0006_risk_latest';
 import { migration as riskScoresDetectors } from './0007_risk_scores_detectors';
 import { migration as riskNodeState } from './0008_risk_node_state';
+import { migration as deliveryInbox } from './0010_delivery_inbox';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
 
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   riskLatest,
   riskScoresDetectors,
   riskNodeState,
+  deliveryInbox,
 ];
