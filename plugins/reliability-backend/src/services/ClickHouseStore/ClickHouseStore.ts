@@ -178,6 +178,7 @@ export class ClickHouseStore {
    *
    * @param options.table - table name inside `database`, a plain identifier
    * @param options.columns - column names, plain identifiers
+   * @param options.body - the rows, a string or UTF-8 bytes
    * @param options.settings - setting name → number or `[A-Za-z0-9._:-]*` string; scoped to this insert
    * @throws Error for a bad identifier or setting value; ClickHouse errors as thrown by the client
    */
@@ -185,7 +186,7 @@ export class ClickHouseStore {
     table: string;
     columns: string[];
     format: 'TabSeparated' | 'JSONEachRow';
-    body: string;
+    body: string | Buffer;
     settings?: Record<string, string | number>;
   }): Promise<void> {
     const { table, columns, format, body } = options;
@@ -208,7 +209,7 @@ export class ClickHouseStore {
         table: `${this.database}.${table}`,
         columns,
         format,
-        values: Buffer.from(body),
+        values: typeof body === 'string' ? Buffer.from(body) : body,
         settings,
       });
       return;

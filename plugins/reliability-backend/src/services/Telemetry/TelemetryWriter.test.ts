@@ -150,4 +150,51 @@ describe('TelemetryWriter', () => {
     ).rejects.toThrow(/deduplicationToken/);
     expect((await count('y')).n).toBe(0);
   });
+
+  it('should insert the chunks of a batch in order and stop at the first failed chunk', async () => {
+    const calls: Array<{ token: string; lines: number }> = [];
+    let failAt = -1;
+    const recording = {
+      async insertRaw(options: { body: string | Buffer; settings?: Record<string, string | number> }) {
+        const token = String(options.settings?.insert_deduplication_token);
+        if (calls.length === failAt) {
+          calls.push({ token, lines: -1 });
+          throw new Error('Code: 252. DB::Exception: Too many parts');
+        }
+        calls.push({ token, lines: options.body.toString().trimEnd().split('\n').length });
+      },
+    };
+    const writer = TelemetryWriter.create({ store: recording, chunkRows: 2 });
+    const rows: TelemetryRow[] = Array.from({ length: 5 }, (_, i) => ({
+      ts: Date.UTC(2026, 10, 21, 12, 0, i),
+      cluster: 'c1',
+      namespace: 'validators',
+      node: 'node-0',
+      component: 'chunks',
+      metric: 'peers',
+      value: i,
+    }));
+
+    await writer.write(rows, { deduplicationToken: 'key-1' });
+    expect(calls).toEqual([
+      { token: 'key-1.0', lines: 2 },
+      { token: 'key-1.1', lines: 2 },
+      { token: 'key-1.2', lines: 1 },
+    ]);
+
+    calls.length = 0;
+    const byContent = await writer.write(rows);
+    const contentTokens = calls.map(c => c.token);
+    expect(contentTokens).toHaveLength(3);
+    contentTokens.forEach((token, i) => expect(token).toMatch(new RegExp(`^[0-9a-f]{64}\\.${i}$`)));
+    expect(new Set(contentTokens.map(t => t.split('.')[0])).size).toBe(3);
+    calls.length = 0;
+    expect((await writer.write(rows)).deduplicationToken).toBe(byContent.deduplicationToken);
+    expect(calls.map(c => c.token)).toEqual(contentTokens);
+
+    calls.length = 0;
+    failAt = 1;
+    await expect(writer.write(rows, { deduplicationToken: 'key-2' })).rejects.toThrow(/Too many parts/);
+    expect(calls.map(c => c.token)).toEqual(['key-2.0', 'key-2.1']);
+  });
 });

@@ -28,7 +28,10 @@ const DEFAULT_CHUNK_ROWS = 50_000;
 export interface TelemetryWriteResult {
   /** Rows in the batch (also when ClickHouse dropped them as a retried duplicate). */
   rows: number;
-  /** Base insert deduplication token; chunk `i` of the batch used `<token>.<i>`. */
+  /**
+   * The caller's idempotency key, or (without one) the SHA-256 of the chunks' hashes; chunk `i`
+   * was inserted with `<key>.<i>`, respectively `<SHA-256 of chunk i>.<i>`.
+   */
   deduplicationToken: string;
 }
 
@@ -38,10 +41,14 @@ export interface TelemetryWriteResult {
  * both produce the same rows.
  *
  * A batch is split into chunks of at most `chunkRows` rows; each chunk is one
- * `INSERT … FORMAT TabSeparated` with `insert_deduplication_token =
- * <token>.<chunk index>`, where the token is the caller's idempotency key or
- * the SHA-256 of the whole serialized batch. Retrying the same batch (same key
- * or same content) therefore stores nothing new.
+ * `INSERT … FORMAT TabSeparated` with an `insert_deduplication_token`: with the
+ * caller's idempotency key `<key>.<chunk index>`, without one the SHA-256 of the
+ * chunk's serialized rows plus `.<chunk index>`. Retrying the same batch (same
+ * key or same content) therefore stores nothing new.
+ *
+ * The chunks of a batch are inserted one after another, in order; the next
+ * chunk is serialized while the engine inserts the previous one, so one writer
+ * keeps the JavaScript thread and the engine busy at the same time.
  *
  * @public
  */
@@ -95,47 +102,61 @@ export class TelemetryWriter {
         'deduplicationToken must be 1-128 characters of letters, digits, ".", "_", ":" or "-"',
       );
     }
-    const chunks: string[] = [];
-    for (let start = 0; start < rows.length; start += this.#chunkRows) {
-      chunks.push(serializeRows(rows, start, Math.min(rows.length, start + this.#chunkRows)));
-    }
-    const token = options.deduplicationToken ?? hashChunks(chunks);
+    const key = options.deduplicationToken;
+    const batchHash = key === undefined ? createHash('sha256') : undefined;
+    let inserting: Promise<void> | undefined;
     try {
-      for (let i = 0; i < chunks.length; i++) {
-        // Per-insert settings, never clickhouse_settings: the embedded engine
-        // applies those as a session-wide SET that leaks into later inserts.
-        await this.#store.insertRaw({
-          table: 'telemetry',
-          columns: COLUMNS,
-          format: 'TabSeparated',
-          body: chunks[i],
-          settings: {
-            insert_deduplication_token: `${token}.${i}`,
-            deduplicate_blocks_in_dependent_materialized_views: 1,
-          },
-        });
+      for (let i = 0, start = 0; start < rows.length; i++, start += this.#chunkRows) {
+        const body = serializeRows(rows, start, Math.min(rows.length, start + this.#chunkRows));
+        let chunkToken: string;
+        if (batchHash) {
+          const chunkHash = createHash('sha256').update(body).digest('hex');
+          batchHash.update(chunkHash);
+          chunkToken = `${chunkHash}.${i}`;
+        } else {
+          chunkToken = `${key}.${i}`;
+        }
+        await inserting;
+        inserting = this.#insert(body, chunkToken);
       }
+      await inserting;
     } catch (error) {
+      // A chunk still in flight when serialization failed must settle before we report.
+      await inserting?.catch(() => undefined);
       throw mapClickHouseError(error);
     }
+    const token = key ?? batchHash!.digest('hex');
     return { rows: rows.length, deduplicationToken: token };
+  }
+
+  #insert(body: Buffer, token: string): Promise<void> {
+    // Per-insert settings, never clickhouse_settings: the embedded engine
+    // applies those as a session-wide SET that leaks into later inserts.
+    return this.#store.insertRaw({
+      table: 'telemetry',
+      columns: COLUMNS,
+      format: 'TabSeparated',
+      body,
+      settings: {
+        insert_deduplication_token: token,
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+      },
+    });
   }
 }
 
-function hashChunks(chunks: string[]): string {
-  const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
-  return hash.digest('hex');
-}
 
-/** Unix seconds with milliseconds (`1763719200.123`), a text form DateTime64(3) parses. */
+/**
+ * Unix seconds with milliseconds (`1763719200.123`), a text form DateTime64(3) parses. For a
+ * whole number of milliseconds `ms / 1000` prints exactly that: the quotient is correctly
+ * rounded, and JavaScript prints the shortest text that reads back as the same double.
+ */
 function formatTs(ts: string | number): string {
-  const ms = typeof ts === 'number' ? ts : Date.parse(ts);
+  const ms = typeof ts === 'number' ? Math.trunc(ts) : Date.parse(ts);
   if (!Number.isFinite(ms) || ms < 0) {
     throw new InputError(`Invalid timestamp '${ts}'`);
   }
-  const rest = ms % 1000;
-  return `${(ms - rest) / 1000}.${String(rest).padStart(3, '0')}`;
+  return String(ms / 1000);
 }
 
 const SPECIAL = /[\\\t\n\r]/;
@@ -150,13 +171,37 @@ function esc(value: string): string {
     .replace(/\r/g, '\\r');
 }
 
-function serializeRows(rows: readonly TelemetryRow[], start: number, end: number): string {
-  const lines = new Array<string>(end - start);
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+/** Room kept free for one row before writing it; a longer row grows the buffer first. */
+const ROW_ROOM = 4096;
+
+/**
+ * Rows `[start, end)` as TabSeparated bytes. Fields are written straight into one buffer: building
+ * a string per row and joining them cost three times as much, most of it garbage collection.
+ */
+function serializeRows(rows: readonly TelemetryRow[], start: number, end: number): Buffer {
+  let buf = Buffer.allocUnsafe(Math.max(ROW_ROOM, (end - start) * 96));
+  let pos = 0;
   for (let i = start; i < end; i++) {
     const r = rows[i];
-    lines[i - start] = `${formatTs(r.ts)}\t${esc(r.cluster)}\t${esc(r.namespace)}\t${esc(r.node)}\t${esc(r.component)}\t${esc(r.metric)}\t${r.value}`;
+    const fields = [esc(r.cluster), esc(r.namespace), esc(r.node), esc(r.component), esc(r.metric)];
+    const need = ROW_ROOM + fields.reduce((sum, f) => sum + 3 * f.length, 0);
+    if (buf.length - pos < need) {
+      const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + need));
+      buf.copy(grown, 0, 0, pos);
+      buf = grown;
+    }
+    pos += buf.write(formatTs(r.ts), pos, 'latin1');
+    for (const field of fields) {
+      buf[pos++] = TAB;
+      pos += buf.write(field, pos, 'utf8');
+    }
+    buf[pos++] = TAB;
+    pos += buf.write(String(r.value), pos, 'latin1');
+    buf[pos++] = NEWLINE;
   }
-  return lines.join('\n');
+  return buf.subarray(0, pos);
 }
 
 /**
