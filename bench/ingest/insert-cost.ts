@@ -1,10 +1,15 @@
 /**
- * CPU cost of one insert into `delivery_events` on the embedded engine, by insert path, format and
- * batch size, without HTTP or the webhook service: N sequential inserts of B rows each, CPU of the
- * whole process (all ClickHouse threads, merges included) per insert and per row.
+ * CPU cost of one insert of webhook delivery events on the embedded engine, by path, table, format
+ * and batch size, without HTTP or the webhook service: N sequential inserts of B rows each, CPU of
+ * the whole process (all ClickHouse threads, merges included) per insert and per row.
+ *
+ * Variants: `client-json` (`client.insert` into `delivery_events`, the server path), `raw-json` and
+ * `raw-tsv` (`store.insertRaw` into `delivery_events`), `inbox-json` (`store.insertRaw` into
+ * `delivery_inbox`, what the service does on the embedded engine).
  *
  * Usage: `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/ingest/insert-cost.ts
- *   [--inserts 300] [--batches 1,16,32] [--variants client-json,raw-json,raw-tsv]`
+ *   [--inserts 300] [--batches 1,16,32] [--variants client-json,raw-json,inbox-json]
+ *   [--settings '{"name":value}']`. The data directory is under the OS temp directory (`TMPDIR`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +20,7 @@ import { argValue, loadLine } from './lib';
 const args = process.argv.slice(2);
 const INSERTS = Number(argValue(args, 'inserts') ?? 300);
 const BATCHES = (argValue(args, 'batches') ?? '1,16,32').split(',').map(Number);
-const VARIANTS = (argValue(args, 'variants') ?? 'client-json,raw-json,raw-tsv').split(',');
+const VARIANTS = (argValue(args, 'variants') ?? 'client-json,raw-json,inbox-json').split(',');
 const EXTRA_SETTINGS: Record<string, string | number> = JSON.parse(argValue(args, 'settings') ?? '{}');
 
 const COLUMNS = [
@@ -71,9 +76,9 @@ async function main() {
             format: 'JSONEachRow',
             clickhouse_settings: settings as any,
           });
-        } else if (variant === 'raw-json') {
+        } else if (variant === 'raw-json' || variant === 'inbox-json') {
           await store.insertRaw({
-            table: 'delivery_events',
+            table: variant === 'raw-json' ? 'delivery_events' : 'delivery_inbox',
             columns: COLUMNS,
             format: 'JSONEachRow',
             body: rows.map(r => JSON.stringify(r)).join('\n'),
@@ -91,7 +96,7 @@ async function main() {
       };
       for (let i = 0; i < 20; i++) await run();
       const cpu0 = process.cpuUsage();
-      const main0 = process.threadCpuUsage?.() ;
+      const main0 = process.threadCpuUsage?.();
       const t0 = performance.now();
       for (let i = 0; i < INSERTS; i++) await run();
       const wall = performance.now() - t0;
