@@ -2,7 +2,7 @@
  * Risk detectors at fleet scale on the embedded engine.
  *
  *   node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/risk/run.ts \
- *     [--rows 100000000] [--nodes 1000] [--iterations 30] [--path DIR] [--keep]
+ *     [--rows 100000000] [--nodes 1000] [--iterations 100] [--path DIR] [--keep]
  *
  * Generates --rows telemetry rows inside ClickHouse (INSERT … SELECT … FROM numbers(),
  * through the real table and its 5-minute rollup view): --nodes nodes, two per component,
@@ -12,7 +12,8 @@
  *   - the risk route's service call for one entity (2 nodes, 24 h trend, scores up to date): p50/p95;
  *   - the fleet scan (latest stored bucket of every node, 4 detectors + composite): p50/p95;
  *   - the usual single z-score query (avg / stddevPop / max of block_lag over 30 minutes
- *     for one node, on the raw table) and the ratio ours/theirs of the p95s.
+ *     for one node, on the raw table), run alternately with the risk route's call, and the
+ *     ratio ours/theirs of the p95s.
  * With --path and --keep the data is kept and reused by the next run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,7 +64,7 @@ async function main() {
     options: {
       rows: { type: 'string', default: '100000000' },
       nodes: { type: 'string', default: '1000' },
-      iterations: { type: 'string', default: '30' },
+      iterations: { type: 'string', default: '100' },
       path: { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
@@ -153,28 +154,18 @@ FROM (SELECT number, (cityHash64(number) % 10000) / 10000 AS u
   const [incrementalMs, incremental] = await timed(() => risk.refresh({ now: at }));
   const [oneMs] = await timed(() => risk.refresh({ component: 'validator-1', now: new Date(now + 300_000) }));
 
+  // Ours and theirs alternate (in both orders) so that both meet the same machine state.
   const entityMs: number[] = [];
-  for (let i = -3; i < iterations; i++) {
+  const zMs: number[] = [];
+  const entityOnce = async (i: number) => {
     const component = `validator-${(i * 37 + 11 + nodes) % (nodes / 2)}`;
     const [ms, result] = await timed(() => risk.getComponentRisk({ component, now: at }), i >= 0 ? 'entity' : undefined);
     if (result.nodes.length !== 2 || result.nodes[0].trend!.length < 280) {
       throw new Error(`unexpected entity result for ${component}: ${result.nodes.length} nodes, ${result.nodes[0]?.trend?.length} buckets`);
     }
     if (i >= 0) entityMs.push(ms);
-  }
-
-  const fleetMs: number[] = [];
-  const fleetRuns = Math.max(5, Math.floor(iterations / 3));
-  for (let i = -1; i < fleetRuns; i++) {
-    const [ms, result] = await timed(() => risk.getFleetRisk({ limit: nodes, now: at }), i >= 0 ? 'fleet' : undefined);
-    if (result.nodes.length !== nodes) {
-      throw new Error(`fleet scan returned ${result.nodes.length} nodes, expected ${nodes}`);
-    }
-    if (i >= 0) fleetMs.push(ms);
-  }
-
-  const zMs: number[] = [];
-  for (let i = -3; i < iterations; i++) {
+  };
+  const zOnce = async (i: number) => {
     const n = (i * 53 + 7 + nodes) % nodes;
     const [ms] = await timed(async () =>
       (
@@ -195,6 +186,24 @@ WHERE component = {component:String} AND node = {node:String} AND metric = 'bloc
       i >= 0 ? 'z' : undefined,
     );
     if (i >= 0) zMs.push(ms);
+  };
+  for (let i = -5; i < iterations; i++) {
+    if (i % 2 === 0) {
+      await entityOnce(i);
+      await zOnce(i);
+    } else {
+      await zOnce(i);
+      await entityOnce(i);
+    }
+  }
+  const fleetMs: number[] = [];
+  const fleetRuns = Math.max(5, Math.floor(iterations / 3));
+  for (let i = -1; i < fleetRuns; i++) {
+    const [ms, result] = await timed(() => risk.getFleetRisk({ limit: nodes, now: at }), i >= 0 ? 'fleet' : undefined);
+    if (result.nodes.length !== nodes) {
+      throw new Error(`fleet scan returned ${result.nodes.length} nodes, expected ${nodes}`);
+    }
+    if (i >= 0) fleetMs.push(ms);
   }
 
   const fmt = (xs: number[]) =>

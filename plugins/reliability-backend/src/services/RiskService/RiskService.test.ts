@@ -250,6 +250,18 @@ describe('RiskService', () => {
     expect(nodes[0].composite.band).toBe('critical');
   });
 
+  it('should rebuild an emptied node-state read model on the next entity read (migration 9 drops it)', async () => {
+    const before = await risk.getComponentRisk({ component: 'validator-beta', now: NOW });
+    expect(before.nodes.map(n => n.node)).toEqual(['beta-0']);
+    await store.client.command({ query: 'TRUNCATE TABLE reliability.risk_node_state' });
+
+    const after = await RiskService.create({ store, config: new ConfigReader({}), logger }).getComponentRisk({
+      component: 'validator-beta',
+      now: NOW,
+    });
+    expect(after).toEqual(before);
+  });
+
   it('should refuse bands that leave values uncovered and answer 503 without ClickHouse', async () => {
     expect(() =>
       RiskService.create({

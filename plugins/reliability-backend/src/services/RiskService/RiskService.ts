@@ -229,7 +229,7 @@ export class RiskService {
       namespace: options.namespace ?? '',
       to: toSeconds(to),
     };
-    const read = () => this.#readScores(this.#entityState, params);
+    const read = () => this.#readPayloads(this.#entityState, params);
     let latest = await read();
     if (await this.#isBehind(options.component, params.to + BUCKET_SECONDS - 0.001, latest)) {
       await this.refresh({ component: options.component, now });
@@ -317,6 +317,15 @@ export class RiskService {
   async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {
     const rows = await this.#select<Row & { detail: Record<string, number | null> }>(sql, params);
     return rows.map(({ detail, ...rest }) => ({ ...detail, ...rest }));
+  }
+
+  /** Rows of a query that returns one JSON `payload` per node (see `entityStateSql`). */
+  async #readPayloads(sql: string, params: Record<string, unknown>): Promise<Row[]> {
+    const rows = await this.#select<{ payload: string }>(sql, params);
+    return rows.map(({ payload }) => {
+      const { detail, ...rest } = JSON.parse(payload) as Row & { detail: Record<string, number | null> };
+      return { ...detail, ...rest };
+    });
   }
 
   async #select<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {

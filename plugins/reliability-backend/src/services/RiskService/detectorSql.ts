@@ -232,53 +232,62 @@ export function buildRefreshQuery(options: {
 
 /**
  * Rewrites `risk_node_state` for the nodes whose latest stored bucket lies in
- * `[{trend_from}, {to}]` (only `{component:String}` when `component` is set):
- * the latest bucket with its detail columns from `risk_latest`, and the trend
- * of `[{trend_from}, {to}]` from `risk_scores` (the newest computation of each
- * bucket) as parallel arrays sorted by bucket. Run after each refresh.
+ * `[{trend_from}, {to}]` (only `{component:String}` when `component` is set).
+ * Each row's `payload` is one JSON object: `component`, `cluster`, `namespace`,
+ * `node`, `ts_text` and `last_bucket` (the latest bucket, `YYYY-MM-DD hh:mm:ss`
+ * UTC), `composite` and `detail` (every detail column) from `risk_latest`, and
+ * the trend of `[{trend_from}, {to}]` from `risk_scores` (the newest
+ * computation of each bucket) as parallel arrays sorted by bucket: `trend_ts`
+ * (Unix seconds), `trend_composite` (2 decimals), `trend_<detector>` (4
+ * decimals). Run after each refresh.
  *
  * @internal
  */
 export function nodeStateRefreshSql(database: string, options: { component: boolean }): string {
   const only = options.component ? ' AND component = {component:String}' : '';
-  return `INSERT INTO ${database}.risk_node_state (component, cluster, namespace, node, bucket, composite, detail,
-    trend_ts, trend_composite, trend_consensus, trend_hardware, trend_storage, trend_p2p, computed_at)
-  SELECT l.component, l.cluster, l.namespace, l.node, l.bucket, l.composite, l.detail,
-    arrayMap(p -> p.1, t.points), arrayMap(p -> p.2, t.points), arrayMap(p -> p.3, t.points),
-    arrayMap(p -> p.4, t.points), arrayMap(p -> p.5, t.points), arrayMap(p -> p.6, t.points), now64(3)
+  return `INSERT INTO ${database}.risk_node_state (component, cluster, namespace, node, bucket, payload, computed_at)
+  SELECT component, cluster, namespace, node, bucket,
+    formatRowNoNewline('JSONEachRow', component, cluster, namespace, node, ts_text, last_bucket, composite, detail,
+      trend_ts, trend_composite, trend_consensus, trend_hardware, trend_storage, trend_p2p),
+    now64(3)
   FROM (
-    SELECT component, cluster, namespace, node, bucket, composite, detail
-    FROM ${database}.risk_latest FINAL
-    WHERE bucket >= {trend_from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}${only}
-  ) AS l
-  LEFT JOIN (
-    SELECT component, cluster, namespace, node,
-      arraySort(p -> p.1, groupArray((toUInt32(toUnixTimestamp(bucket)), toFloat32(round(composite, 2)),
-        toFloat32(round(consensus, 4)), toFloat32(round(hardware, 4)), toFloat32(round(storage, 4)),
-        toFloat32(round(p2p, 4))))) AS points
+    SELECT l.component AS component, l.cluster AS cluster, l.namespace AS namespace, l.node AS node,
+      l.bucket AS bucket, toString(l.bucket) AS ts_text, toString(l.bucket) AS last_bucket,
+      l.composite AS composite, l.detail AS detail,
+      arrayMap(p -> p.1, t.points) AS trend_ts, arrayMap(p -> p.2, t.points) AS trend_composite,
+      arrayMap(p -> p.3, t.points) AS trend_consensus, arrayMap(p -> p.4, t.points) AS trend_hardware,
+      arrayMap(p -> p.5, t.points) AS trend_storage, arrayMap(p -> p.6, t.points) AS trend_p2p
     FROM (
-      SELECT component, cluster, namespace, node, bucket, composite, consensus, hardware, storage, p2p
-      FROM ${database}.risk_scores
+      SELECT component, cluster, namespace, node, bucket, composite, detail
+      FROM ${database}.risk_latest FINAL
       WHERE bucket >= {trend_from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}${only}
-      ORDER BY computed_at DESC
-      LIMIT 1 BY component, cluster, namespace, node, bucket
-    )
-    GROUP BY component, cluster, namespace, node
-  ) AS t USING (component, cluster, namespace, node)`;
+    ) AS l
+    LEFT JOIN (
+      SELECT component, cluster, namespace, node,
+        arraySort(p -> p.1, groupArray((toUInt32(toUnixTimestamp(bucket)), toFloat32(round(composite, 2)),
+          toFloat32(round(consensus, 4)), toFloat32(round(hardware, 4)), toFloat32(round(storage, 4)),
+          toFloat32(round(p2p, 4))))) AS points
+      FROM (
+        SELECT component, cluster, namespace, node, bucket, composite, consensus, hardware, storage, p2p
+        FROM ${database}.risk_scores
+        WHERE bucket >= {trend_from:DateTime('UTC')} AND bucket <= {to:DateTime('UTC')}${only}
+        ORDER BY computed_at DESC
+        LIMIT 1 BY component, cluster, namespace, node, bucket
+      )
+      GROUP BY component, cluster, namespace, node
+    ) AS t USING (component, cluster, namespace, node)
+  )`;
 }
 
 /**
- * Reads one component's nodes from `risk_node_state` in one query: the latest
- * stored bucket with every detail column, and the stored 24-hour trend as
- * parallel arrays (`trend_ts` in Unix seconds, `trend_composite`,
- * `trend_<detector>`); the caller keeps the points of its own window.
+ * Reads one component's nodes from `risk_node_state` in one query: one
+ * `payload` per node, the JSON object described at {@link nodeStateRefreshSql};
+ * the caller keeps the trend points of its own window.
  *
  * @internal
  */
 export function entityStateSql(database: string): string {
-  return `SELECT component, cluster, namespace, node, toString(bucket) AS ts_text,
-    toString(bucket) AS last_bucket, composite, detail,
-    trend_ts, trend_composite, trend_consensus, trend_hardware, trend_storage, trend_p2p
+  return `SELECT payload
   FROM ${database}.risk_node_state FINAL
   WHERE component = {component:String} AND ({namespace:String} = '' OR namespace = {namespace:String})
     AND bucket <= {to:DateTime('UTC')}`;

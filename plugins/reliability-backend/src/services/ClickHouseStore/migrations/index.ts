@@ -7,6 +7,7 @@ import { migration as riskScores } from './0005_risk_scores';
 import { migration as riskLatest } from './0006_risk_latest';
 import { migration as riskScoresDetectors } from './0007_risk_scores_detectors';
 import { migration as riskNodeState } from './0008_risk_node_state';
+import { migration as riskNodeStatePayload } from './0009_risk_node_state_payload';
 import { migration as deliveryInbox } from './0010_delivery_inbox';
 
 export type { Migration, MigrationContext, MergeTreeKind } from './types';
@@ -26,5 +27,6 @@ export const migrations: Migration[] = [
   riskLatest,
   riskScoresDetectors,
   riskNodeState,
+  riskNodeStatePayload,
   deliveryInbox,
 ];
