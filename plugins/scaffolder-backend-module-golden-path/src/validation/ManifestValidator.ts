@@ -195,7 +195,7 @@ export class ManifestValidator {
     }
     const model = this.#registry.getByKey(key);
     if (!model) return undefined;
-    return validateWithSchema(model, doc, { strict: this.#strict });
+    return validateWithSchema(model, doc, { strict: this.#strict, learnShapes: true });
   }
 
   /**

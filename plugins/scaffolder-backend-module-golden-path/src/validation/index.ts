@@ -1,6 +1,6 @@
 export * from './ManifestValidator';
 export { validateWithSchema, formatValidationErrors } from './strict';
-export type { SchemaViolation } from './strict';
+export type { SchemaViolation, ValidateWithSchemaOptions } from './strict';
 export { validateWorkflow } from './workflowValidator';
 export { validateCatalogEntity, isCatalogEntityDocument } from './catalogValidator';
 export { readManifestFiles } from './workspaceFiles';
