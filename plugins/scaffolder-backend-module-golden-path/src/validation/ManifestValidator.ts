@@ -367,9 +367,9 @@ export class ManifestValidator {
     prefix: string,
     report: ManifestValidationReport,
   ): Promise<void> | undefined {
-    const object = describe(doc);
     if (isCatalogEntityDocument(doc)) {
       report.validated += 1;
+      const object = describe(doc);
       return validateCatalogEntity(doc).then(violations => {
         for (const v of violations) {
           report.errors.push({ file, document: index, object, path: prefix + v.path, message: v.message });
@@ -381,16 +381,19 @@ export class ManifestValidator {
       report.skipped.push({
         file,
         document: index,
-        object,
+        object: describe(doc),
         category: 'no-schema',
         reason: `no schema known for apiVersion "${String(doc.apiVersion)}" kind "${String(doc.kind)}"`,
       });
       return undefined;
     }
     report.validated += 1;
+    if (violations.length === 0) return undefined;
+    const object = describe(doc);
     for (const v of violations) {
       report.errors.push({ file, document: index, object, path: prefix + v.path, message: v.message });
     }
     return undefined;
   }
+
 }
