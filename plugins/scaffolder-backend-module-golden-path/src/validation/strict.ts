@@ -484,6 +484,11 @@ export function formatValidationErrors(
   return out;
 }
 
+/** Whether a path is at or below one of the (non-root) paths of a schema violation. */
+function belowAnError(path: string, errorPaths: string[]): boolean {
+  return errorPaths.some(ep => path === ep || path.startsWith(`${ep}/`));
+}
+
 /**
  * Options of {@link validateWithSchema}.
  * @public
@@ -494,10 +499,11 @@ export interface ValidateWithSchemaOptions {
    */
   strict: boolean;
   /**
-   * Learn, per validator, which fields it reads of valid objects and reuse that for later valid
+   * Learn, per validator, which fields it reads of valid objects and reuse that for later
    * objects instead of tracking every read (see {@link validateWithSchema}). Only correct for
-   * validators whose reads do not depend on the data: the kubernetes-models ones are (their
-   * schemas have no `anyOf`/`oneOf`/`if` over objects). Default `false`.
+   * validators that report all errors (ajv `allErrors`) and whose reads do not depend on the
+   * data: the kubernetes-models ones (no `anyOf`/`oneOf`/`if` over objects; checked by a test).
+   * Default `false`.
    */
   learnShapes?: boolean;
 }
@@ -511,10 +517,10 @@ export interface ValidateWithSchemaOptions {
  * Unknown fields are found by running the validator on proxies that record which fields it
  * reads: a field it never reads is not declared. With `learnShapes`, what the validator read
  * of valid objects is kept per validator for the life of the process (a skeleton of its
- * schema), and a later valid object whose objects all sit where earlier ones did is checked by
- * the plain validator and a walk next to that skeleton, without proxies. Objects with a
- * violation and shapes not seen yet take the tracked run. Both ways give the same violations
- * in the same (document) order.
+ * schema), and a later object whose objects all sit where those of earlier valid ones did is
+ * checked by the plain validator and a walk next to that skeleton, without proxies. Shapes
+ * not seen yet take the tracked run, and only valid objects are learned from. Both ways give
+ * the same violations in the same (document) order.
  *
  * Unknown-field detection is skipped below a schema violation's path, so a wrong type is
  * reported once rather than as a cascade.
@@ -530,9 +536,18 @@ export function validateWithSchema(
   }
   const learn = options.learnShapes === true;
   let skeleton = learn ? skeletons.get(validate) : undefined;
-  if (skeleton?.consistent && skeleton.root && validate(object)) {
-    const out: SchemaViolation[] = [];
-    if (walkSkeleton(skeleton.root, object, [], out)) return out;
+  if (skeleton?.consistent && skeleton.root) {
+    const valid = validate(object);
+    const violations = valid ? [] : formatValidationErrors(validate.errors);
+    const unknown: SchemaViolation[] = [];
+    if (walkSkeleton(skeleton.root, object, [], unknown)) {
+      if (valid) return unknown;
+      const errorPaths = violations.map(v => v.path).filter(ep => ep !== '');
+      for (const u of unknown) {
+        if (!belowAnError(u.path, errorPaths)) violations.push(u);
+      }
+      return violations;
+    }
   }
 
   const outer = tracked;
@@ -557,8 +572,7 @@ export function validateWithSchema(
     if (t.enumerated || !t.touched) continue;
     const keys = t.unreadKeys();
     if (!keys) continue;
-    const p = t.path;
-    if (errorPaths.some(ep => p === ep || p.startsWith(`${ep}/`))) continue;
+    if (belowAnError(t.path, errorPaths)) continue;
     (withUnknown ??= []).push({ tracker: t, keys });
   }
   if (withUnknown) {
