@@ -236,6 +236,44 @@ describe('GithubWebhookService', () => {
     expect(Number(n)).toBe(1);
   });
 
+  it('should remember the newest recentDeliveries delivery ids and forget older ones', async () => {
+    const small = GithubWebhookService.create({
+      target: db,
+      secrets: [SECRET],
+      logger: mockServices.logger.mock(),
+      recentDeliveries: 3,
+    });
+    const payload = definitions.find(d => d.name === 'deployment')!.examples[0];
+    const send = async (n: number) => {
+      const body = JSON.stringify({ ...payload, deployment: { ...payload.deployment, id: 660_000 + n } });
+      return (
+        await small.receive({
+          eventName: 'deployment',
+          deliveryId: `recent-${n}`,
+          signature: await sign(SECRET, body),
+          contentType: 'application/json',
+          rawBody: Buffer.from(body),
+        })
+      ).status;
+    };
+    for (const n of [1, 2, 3, 4, 5]) expect(await send(n)).toBe('stored');
+    // 3, 4 and 5 are remembered; a redelivery of one of them does not move it in the ring
+    expect(await send(3)).toBe('duplicate');
+    expect(await send(5)).toBe('duplicate');
+    // 1 and 2 were forgotten: written again (counted once by FINAL), which evicts 3 and then 4
+    expect(await send(1)).toBe('stored');
+    expect(await send(2)).toBe('stored');
+    expect(await send(3)).toBe('stored');
+    expect(await send(1)).toBe('duplicate');
+    expect(await send(5)).toBe('stored');
+    const result = await db.client.query({
+      query: `SELECT count() AS n FROM ${db.database}.delivery_events FINAL WHERE delivery_id LIKE 'recent-%'`,
+      format: 'JSONEachRow',
+    });
+    const [{ n }] = await result.json<{ n: number | string }>();
+    expect(Number(n)).toBe(5);
+  });
+
   it('should name the problem in bad headers and bodies', async () => {
     const sendRaw = async (raw: string, headers: Partial<{ eventName: string; deliveryId: string; contentType: string }> = {}) =>
       service.receive({
