@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { ClickHouseTelemetrySink, DiscardTelemetrySink } from './TelemetrySink';
+import { ClickHouseTelemetrySink, DiscardTelemetrySink, HttpTelemetrySink } from './TelemetrySink';
 
 // Same columns as the reliability backend's migration 0001 (the table the backend owns and creates).
 const DDL = `CREATE TABLE reliability.telemetry (
@@ -87,5 +89,66 @@ describe('DiscardTelemetrySink', () => {
     expect(Object.values(sink).filter(Array.isArray)).toEqual([]);
     expect(() => sink.push([{ ...row, value: 'many' as unknown as number }])).toThrow();
     expect(sink.dropped).toBe(2);
+  });
+});
+
+describe('HttpTelemetrySink', () => {
+  const row = { ts: '2026-11-21T12:00:00.000Z', cluster: 'demo', namespace: 'validators', node: 'validator-alpha-0', component: 'validator-alpha', metric: 'peers' as const, value: 21 };
+  let server: http.Server;
+  let baseUrl: string;
+  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+  let answers: number[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        const status = answers.shift() ?? 202;
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status < 300 ? { rows: 1 } : { error: { message: 'ClickHouse unavailable' } }));
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/reliability/`;
+  });
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+  beforeEach(() => {
+    received.length = 0;
+    answers = [];
+  });
+
+  it('should post batches as NDJSON to <baseUrl>/telemetry with the token and an idempotency key', async () => {
+    const sink = HttpTelemetrySink.create({ baseUrl, token: 'secret-token', batchRows: 2, flushIntervalMs: 60_000 });
+    sink.push([row, { ...row, metric: 'block_lag', value: 0 }, { ...row, ts: Date.parse('2026-11-21T12:00:30.000Z'), value: 22 }]);
+    await sink.close();
+    expect(sink.written).toBe(3);
+    expect(received.map(r => r.body.split('\n').map(l => JSON.parse(l)))).toEqual([
+      [row, { ...row, metric: 'block_lag', value: 0 }],
+      [{ ...row, ts: Date.parse('2026-11-21T12:00:30.000Z'), value: 22 }],
+    ]);
+    for (const { headers } of received) {
+      expect(headers).toMatchObject({ authorization: 'Bearer secret-token', 'content-type': 'application/x-ndjson' });
+      expect(headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(received[0].headers['idempotency-key']).not.toBe(received[1].headers['idempotency-key']);
+  });
+
+  it('should retry a refused batch with the same rows and key, and report the failure without the token', async () => {
+    answers = [503];
+    const errors: unknown[] = [];
+    const sink = HttpTelemetrySink.create({ baseUrl, token: 'secret-token', flushIntervalMs: 60_000, onError: e => errors.push(e) });
+    sink.push([row]);
+    await sink.flush();
+    expect(sink.written).toBe(0);
+    expect(String(errors[0])).toMatch(/answered 503: .*ClickHouse unavailable/);
+    expect(String(errors[0])).not.toContain('secret-token');
+    sink.push([{ ...row, value: 23 }]);
+    await sink.close();
+    expect(sink.written).toBe(2);
+    expect(received).toHaveLength(3);
+    expect(received[1].body).toBe(received[0].body);
+    expect(received[1].headers['idempotency-key']).toBe(received[0].headers['idempotency-key']);
+    expect(JSON.parse(received[2].body)).toEqual({ ...row, value: 23 });
   });
 });
