@@ -46,8 +46,9 @@ async function main() {
   const root = path.resolve(positional[0] ?? path.join(__dirname, '../../../shared/datasets/k8s-manifests'));
   const paths = listFiles(root);
 
-  const readAll = () =>
-    paths.map(p => ({ path: path.relative(root, p), content: fs.readFileSync(p, 'utf8') }));
+  // The file list is taken once; every pass reads the contents again, as every action run does.
+  const files = paths.map(p => ({ absolute: p, relative: path.relative(root, p) }));
+  const readAll = () => files.map(f => ({ path: f.relative, content: fs.readFileSync(f.absolute, 'utf8') }));
 
   // Cold pass: the first action run of a fresh process (registry scan, validator modules, JIT).
   const coldCpuStart = process.cpuUsage();
