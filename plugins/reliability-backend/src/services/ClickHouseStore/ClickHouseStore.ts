@@ -63,6 +63,7 @@ export class ClickHouseStore {
   readonly #logger: LoggerService;
   readonly #migrations: Migration[];
   readonly #embedded: EmbeddedConnection | undefined;
+  #background: ClickHouseClient | undefined;
   #closed = false;
 
   /**
@@ -167,6 +168,19 @@ export class ClickHouseStore {
    */
   get isEmbedded(): boolean {
     return this.#embedded !== undefined;
+  }
+
+  /**
+   * A client for long background statements that must not hold up `client`: the embedded engine
+   * runs one statement per connection at a time, so this is a second connection on the same data
+   * directory (created on first use, closed with the store). With a server it is `client`.
+   */
+  get backgroundClient(): ClickHouseClient {
+    if (!this.#embedded) {
+      return this.client;
+    }
+    this.#background ??= clientOn(createEmbeddedConnection(this.#embedded.chdb.session.path));
+    return this.#background;
   }
 
   /**
@@ -306,6 +320,7 @@ ORDER BY version`,
       return;
     }
     this.#closed = true;
+    await this.#background?.close();
     await this.client.close();
   }
 }

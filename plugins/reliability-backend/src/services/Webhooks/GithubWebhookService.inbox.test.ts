@@ -108,8 +108,10 @@ describe('GithubWebhookService on the embedded engine', () => {
   it('should keep rows in the inbox when emptying it fails, and count them once after the next move', async () => {
     const service = create();
     expect((await deliver(service, 930_001)).status).toBe('stored');
-    const command = store.client.command.bind(store.client);
-    const spy = jest.spyOn(store.client, 'command').mockImplementation(async params => {
+    const background = store.backgroundClient;
+    expect(background).not.toBe(store.client);
+    const command = background.command.bind(background);
+    const spy = jest.spyOn(background, 'command').mockImplementation(async params => {
       if (params.query.startsWith('DELETE')) {
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       }
@@ -127,6 +129,44 @@ describe('GithubWebhookService on the embedded engine', () => {
     expect(await count('delivery_events', "event_id = 'deployment:930001'")).toBe(1);
     // deliveries queued after a failed move are still stored
     expect((await deliver(service, 930_002)).status).toBe('stored');
+  });
+
+  it('should neither hold up nor lose deliveries acknowledged while a move runs', async () => {
+    const service = create();
+    expect((await deliver(service, 950_001)).status).toBe('stored');
+    const background = store.backgroundClient;
+    const command = background.command.bind(background);
+    let release: () => void = () => {};
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let reachedDelete: () => void = () => {};
+    const atDelete = new Promise<void>(resolve => {
+      reachedDelete = resolve;
+    });
+    const spy = jest.spyOn(background, 'command').mockImplementation(async params => {
+      if (params.query.startsWith('DELETE')) {
+        reachedDelete();
+        await gate;
+      }
+      return command(params);
+    });
+    try {
+      const move = service.moveInbox();
+      await atDelete;
+      // the move has copied 950001 and not deleted it yet: new deliveries are stored meanwhile
+      const receipts = await Promise.all([950_002, 950_003].map(id => deliver(service, id)));
+      expect(receipts.map(r => r.status)).toEqual(['stored', 'stored']);
+      release();
+      await move;
+    } finally {
+      spy.mockRestore();
+    }
+    const ids = "('deployment:950001', 'deployment:950002', 'deployment:950003')";
+    expect(await count('delivery_inbox', `event_id IN ${ids}`)).toBe(2);
+    await service.moveInbox();
+    expect(await count('delivery_inbox')).toBe(0);
+    expect(await count('delivery_events', `event_id IN ${ids}`)).toBe(3);
   });
 
   it('should insert into delivery_events directly when the store is not embedded', async () => {

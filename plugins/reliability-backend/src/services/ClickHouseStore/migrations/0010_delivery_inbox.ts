@@ -14,9 +14,8 @@ import { Migration } from './types';
  * default (1) writes each insert as a new SST file, which costs about as much as a part again.
  *
  * Same columns as `delivery_events`, keyed by `delivery_id` (a redelivery overwrites its own row).
- * With a ClickHouse server the service inserts into `delivery_events` directly and this table stays
- * empty: several backends share a server, and the move (insert, then delete everything) is only
- * safe with one writer, which the embedded engine guarantees (one process per data directory).
+ * With a ClickHouse server the service inserts into `delivery_events` directly (a server creates
+ * parts cheaply enough) and this table stays empty.
  *
  * @public
  */
