@@ -12,8 +12,34 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 export const WEBHOOK_PATH = '/api/reliability/webhooks/github';
 
-/** One signed delivery as GitHub sends it; `eventId` is the logical event it carries. */
-export type Delivery = { id: string; event: string; body: string; signature: string; eventId: string };
+/**
+ * One signed delivery as GitHub sends it; `eventId` is the logical event it carries. `bytes` and
+ * `headers` are built once with the delivery, so sending it costs the client no encoding.
+ */
+export type Delivery = {
+  id: string;
+  event: string;
+  body: string;
+  signature: string;
+  eventId: string;
+  bytes: Buffer;
+  headers: Record<string, string>;
+};
+
+function delivery(fields: { id: string; event: string; body: string; signature: string; eventId: string }): Delivery {
+  const bytes = Buffer.from(fields.body);
+  return {
+    ...fields,
+    bytes,
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(bytes.length),
+      'x-github-event': fields.event,
+      'x-github-delivery': fields.id,
+      'x-hub-signature-256': fields.signature,
+    },
+  };
+}
 
 export function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -97,7 +123,7 @@ export function buildDeliveries(options: { total: number; secret: string; org: s
         eventId = `incident:${50_000 + i}:opened`;
     }
     const body = JSON.stringify(payload);
-    out.push({ id: randomUUID(), event, body, signature: signBody(secret, body), eventId: `${repo.full_name}|${eventId}` });
+    out.push(delivery({ id: randomUUID(), event, body, signature: signBody(secret, body), eventId: `${repo.full_name}|${eventId}` }));
   }
   const withDuplicates: Delivery[] = [];
   let dup = 0;
@@ -227,6 +253,10 @@ export class LoadClient {
   }
 
   post(pathName: string, headers: Record<string, string>, body: string | Buffer): Promise<PostResult> {
+    return this.#send(pathName, { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body);
+  }
+
+  #send(pathName: string, headers: Record<string, string>, body: string | Buffer): Promise<PostResult> {
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -236,7 +266,7 @@ export class LoadClient {
           port: this.#port,
           method: 'POST',
           path: pathName,
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          headers,
         },
         res => {
           const chunks: Buffer[] = [];
@@ -262,16 +292,7 @@ export class LoadClient {
 
   /** POSTs one delivery to the webhook route. */
   deliver(d: Delivery): Promise<PostResult> {
-    return this.post(
-      WEBHOOK_PATH,
-      {
-        'content-type': 'application/json',
-        'x-github-event': d.event,
-        'x-github-delivery': d.id,
-        'x-hub-signature-256': d.signature,
-      },
-      d.body,
-    );
+    return this.#send(WEBHOOK_PATH, d.headers, d.bytes);
   }
 }
 
