@@ -9,16 +9,21 @@ mkdir -p .data
 export GOLDENPATH_DEV_TOKEN="${GOLDENPATH_DEV_TOKEN:-goldenpath-dev-token-0123456789abcdef}"
 export GOLDENPATH_DEMO_CLUSTER_TOKEN="${GOLDENPATH_DEMO_CLUSTER_TOKEN:-goldenpath-demo-cluster-token}"
 
+# The demo operator's probe telemetry waits for this file, so the loader first sees the history gap.
+demo_loaded=.data/demo-data-loaded
+rm -f "$demo_loaded"
+
 echo "==> starting the demo cluster on http://127.0.0.1:7011 (examples/demo-cluster/run.ts)"
-setsid node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/demo-cluster/run.ts --port 7011 &
+setsid node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/demo-cluster/run.ts --port 7011 \
+  --telemetry-after "$demo_loaded" &
 cluster_pid=$!
 setsid yarn start --config "$PWD/app-config.yaml" --config "$PWD/examples/demo-cluster/app-config.demo.yaml" &
 app_pid=$!
 stop() {
   trap - INT TERM EXIT
   echo; echo "==> stopping Goldenpath"
-  kill -TERM -- "-$app_pid" "-$cluster_pid" 2>/dev/null
-  wait "$app_pid" "$cluster_pid" 2>/dev/null
+  kill -TERM -- "-$app_pid" "-$cluster_pid" ${follow_pid:+"-$follow_pid"} 2>/dev/null
+  wait "$app_pid" "$cluster_pid" ${follow_pid:+"$follow_pid"} 2>/dev/null
   exit 0
 }
 trap stop INT TERM EXIT
@@ -34,5 +39,10 @@ if [ -f examples/loaders/load-demo.ts ]; then
   node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/loaders/load-demo.ts \
     --backend http://127.0.0.1:7007 --token "$GOLDENPATH_DEV_TOKEN" || echo "warning: demo data loading failed (see above); the app keeps running" >&2
 fi
+touch "$demo_loaded"
+# Keeps the replayed hardware and storage series going; the operator's probes cover the rest.
+setsid node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/loaders/load-demo-telemetry.ts \
+  --backend http://127.0.0.1:7007 --token "$GOLDENPATH_DEV_TOKEN" --follow > .data/demo-telemetry-follow.log 2>&1 &
+follow_pid=$!
 echo "==> Goldenpath is up: open http://localhost:3000 and click Enter (guest). Ctrl-C stops it."
 wait "$app_pid"

@@ -10,6 +10,7 @@
  *
  *   node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs examples/demo-cluster/run.ts \
  *     [--port 7011] [--token goldenpath-demo-cluster-token] [--risk-url http://127.0.0.1:7007/api/reliability]
+ *     [--telemetry-after FILE]
  *
  * Backstage reads it as cluster `demo` (examples/demo-cluster/app-config.demo.yaml, loaded by
  * `make start`). The chain advances one block every 6 s (Polkadot's block time); every
@@ -17,6 +18,7 @@
  * operator's Degraded → Recovering → Syncing → Synced path runs for real in the demo.
  * Objects' sources: packages/fake-kube-apiserver/fixtures/README.md (recorded, with licences).
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -26,13 +28,16 @@ import {
   validatorNodeObject,
 } from '@goldenpath/fake-kube-apiserver';
 import {
-  DiscardTelemetrySink,
+  HttpTelemetrySink,
   HttpRiskReader,
   KubeGateway,
   Operator,
   OperatorLogger,
   OperatorMetrics,
+  TelemetrySink,
 } from '../../packages/validator-operator/src';
+import type { TelemetryRow } from '@goldenpath/plugin-reliability-common';
+import { demoBlockHeight } from '../loaders/demoTelemetry';
 import { FakeSubstrateNode } from '../../packages/validator-operator/src/__testUtils__/FakeSubstrateNode';
 import {
   FakeKubelet,
@@ -46,6 +51,54 @@ const NODES = [`${COMPONENT}-0`, `${COMPONENT}-1`];
 const STALLING_NODE = `${COMPONENT}-1`;
 const BLOCK_MS = 6_000;
 const STALL_MS = 120_000;
+
+/**
+ * Holds the operator's probe rows until `gateFile` exists (scripts/start.sh creates it when the
+ * demo loader has finished), then forwards everything. The loader skips a node whose telemetry is
+ * fresh, so rows that arrived before it looked would make it skip the NAB history of the
+ * hardware and storage metrics. Without a gate file rows are forwarded at once.
+ */
+class GatedTelemetrySink implements TelemetrySink {
+  #held: TelemetryRow[] | undefined = [];
+  readonly #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly target: TelemetrySink, gateFile: string | undefined) {
+    if (!gateFile) {
+      this.#open();
+      return;
+    }
+    this.#timer = setInterval(() => {
+      if (existsSync(gateFile)) this.#open();
+    }, 2_000);
+    this.#timer.unref();
+  }
+
+  #open() {
+    clearInterval(this.#timer);
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    if (held.length) this.target.push(held);
+  }
+
+  push(rows: TelemetryRow[]) {
+    if (!this.#held) {
+      this.target.push(rows);
+      return;
+    }
+    this.#held.push(...rows);
+    // An hour of probes of the two nodes is about 1,200 rows; keep at most the newest 20,000.
+    if (this.#held.length > 20_000) this.#held.splice(0, this.#held.length - 20_000);
+  }
+
+  flush() {
+    return this.target.flush();
+  }
+
+  async close() {
+    clearInterval(this.#timer);
+    await this.target.close();
+  }
+}
 
 /** Operator log lines worth seeing in the `make start` output; the rest is dropped. */
 function demoLogger(): OperatorLogger {
@@ -127,6 +180,7 @@ async function main() {
       token: { type: 'string', default: process.env.GOLDENPATH_DEMO_CLUSTER_TOKEN ?? 'goldenpath-demo-cluster-token' },
       'risk-url': { type: 'string', default: 'http://127.0.0.1:7007/api/reliability' },
       'stall-minutes': { type: 'string', default: '20' },
+      'telemetry-after': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -135,7 +189,11 @@ async function main() {
   if (!(stallEveryMs > STALL_MS)) throw new Error('--stall-minutes must be more than 2');
 
   const chain = await FakeSubstrateNode.start();
-  for (const name of NODES) chain.set(`/${NAMESPACE}/${name}`, { isSyncing: false });
+  // Same heights as the demo loader's replayed history (one series for the consensus detector).
+  const height = demoBlockHeight(Date.now());
+  for (const name of NODES) {
+    chain.set(`/${NAMESPACE}/${name}`, { isSyncing: false, highestBlock: height, currentBlock: height - 1 });
+  }
 
   const server = await FakeKubeApiServer.start({
     port,
@@ -193,8 +251,18 @@ async function main() {
     kube: KubeGateway.create(kc),
     logger,
     metrics: OperatorMetrics.create(),
-    // The demo's telemetry comes from the NAB loader; the operator's probe rows are dropped.
-    telemetry: new DiscardTelemetrySink(),
+    // The NAB loader writes the history up to start-up; from then on the operator's probe rows
+    // (block heights and lag, peers, probe latency) keep the consensus and P2P detectors live.
+    // ClickHouse is embedded in the backend process, so they go through its telemetry route.
+    telemetry: new GatedTelemetrySink(
+      HttpTelemetrySink.create({
+        baseUrl: values['risk-url']!,
+        token: riskToken,
+        flushIntervalMs: 10_000,
+        onError: error => logger.warn(`probe telemetry not stored yet: ${error instanceof Error ? error.message : String(error)}`),
+      }),
+      values['telemetry-after'],
+    ),
     risk: HttpRiskReader.create({ baseUrl: values['risk-url']!, token: riskToken }),
     cluster: 'demo',
     recoveryCooldownSeconds: 60,

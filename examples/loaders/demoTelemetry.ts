@@ -149,7 +149,7 @@ export function buildRows(
       const i = ((end + k) % s.values.length + s.values.length) % s.values.length;
       rows.push({ ...base, ts: t, metric: spec.metric, value: map(s.values[i]) });
     }
-    const height = Math.floor(t / 6000) - 280_000_000;
+    const height = demoBlockHeight(t);
     const lag = Math.max(0, Math.round(1 + noise(`${node.node}/lag`, t)));
     rows.push({ ...base, ts: t, metric: 'network_height', value: height });
     rows.push({ ...base, ts: t, metric: 'block_height', value: height - lag });
@@ -159,6 +159,15 @@ export function buildRows(
     rows.push({ ...base, ts: t, metric: 'disk_util_pct', value: round1(35 + 5 * noise(`${node.node}/disk`, t)) });
   }
   return rows;
+}
+
+/**
+ * Block height of the demo chain at `t` (Unix ms): one block every 6 s (Polkadot's block time).
+ * The demo cluster's fake chain starts from the same height, so the replayed history and the
+ * operator's live probes form one series.
+ */
+export function demoBlockHeight(t: number): number {
+  return Math.floor(t / 6000) - 280_000_000;
 }
 
 function round1(n: number): number {

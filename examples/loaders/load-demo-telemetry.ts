@@ -7,7 +7,12 @@
  *     examples/loaders/load-demo-telemetry.ts --backend http://127.0.0.1:7007 --token <token>
  *
  * Options: --components validator-alpha[,…] (default validator-alpha), --nodes 2,
- * --cluster local, --namespace validators, --data examples/data/nab, --force.
+ * --cluster local, --namespace validators, --data examples/data/nab, --force, --follow.
+ *
+ * With --follow it keeps running after that and, every 5 minutes, continues each node's series
+ * up to now for the metrics the demo's validator operator does not probe (OPERATOR_METRICS come
+ * from the operator's own probes in `make start`): without them the hardware and storage
+ * detectors would report missing telemetry as soon as the replay ends.
  *
  * Idempotent: it first reads each entity's risk (catalog entity
  * component:default/<component>, else the fleet ranking); nodes with telemetry from the last
@@ -17,7 +22,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TelemetryMetric } from '@goldenpath/plugin-reliability-common';
+import type { TelemetryMetric, TelemetryRow } from '@goldenpath/plugin-reliability-common';
 import {
   buildRows,
   DemoNode,
@@ -30,6 +35,15 @@ import {
 
 const FRESH_MS = 10 * 60_000;
 
+/** What the validator operator's probe writes for every node (ValidatorNodeController#rows). */
+const OPERATOR_METRICS: ReadonlySet<TelemetryMetric> = new Set([
+  'block_height',
+  'network_height',
+  'block_lag',
+  'peers',
+  'probe_latency_ms',
+]);
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -41,6 +55,7 @@ async function main() {
       namespace: { type: 'string', default: 'validators' },
       data: { type: 'string', default: resolve(__dirname, '../data/nab') },
       force: { type: 'boolean', default: false },
+      follow: { type: 'boolean', default: false },
     },
   });
   const token = values.token ?? process.env.RELIABILITY_TOKEN;
@@ -94,6 +109,18 @@ async function main() {
 
   const now = Math.floor(Date.now() / STEP_MS) * STEP_MS;
   let total = 0;
+  const post = async (rows: TelemetryRow[]) => {
+    const res = await fetch(`${base}/telemetry`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/x-ndjson' },
+      body: rows.map(r => JSON.stringify(r)).join('\n'),
+    });
+    if (!res.ok) {
+      throw new Error(`POST ${base}/telemetry answered ${res.status}: ${await res.text()}`);
+    }
+  };
+  /** Per node: the replay's anchor and the last 5-minute step written, for --follow. */
+  const followed: Array<{ node: DemoNode; anchorEnd: number; last: number }> = [];
   for (const component of components) {
     for (let i = 0; i < nodesPerComponent; i++) {
       const node: DemoNode = {
@@ -107,6 +134,7 @@ async function main() {
       let range: { from: number; to: number; anchorEnd: number };
       if (seen !== undefined && now - seen <= FRESH_MS) {
         console.log(`${node.node}: telemetry is fresh (last ${new Date(seen).toISOString()}), nothing to do`);
+        followed.push({ node, anchorEnd: seen, last: seen });
         continue;
       } else if (seen !== undefined && now - seen < HISTORY_MS) {
         range = { from: seen, to: now, anchorEnd: seen };
@@ -114,14 +142,8 @@ async function main() {
         range = { from: now - HISTORY_MS, to: now, anchorEnd: now };
       }
       const rows = buildRows(node, series, range);
-      const res = await fetch(`${base}/telemetry`, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': 'application/x-ndjson' },
-        body: rows.map(r => JSON.stringify(r)).join('\n'),
-      });
-      if (!res.ok) {
-        throw new Error(`POST ${base}/telemetry answered ${res.status}: ${await res.text()}`);
-      }
+      await post(rows);
+      followed.push({ node, anchorEnd: range.anchorEnd, last: range.to });
       total += rows.length;
       console.log(
         `${node.node}: wrote ${rows.length} rows (${node.mode}) from ${new Date(range.from + STEP_MS).toISOString()} to ${new Date(range.to).toISOString()}`,
@@ -129,6 +151,24 @@ async function main() {
     }
   }
   console.log(`Done: ${total} rows`);
+  if (!values.follow) return;
+
+  console.log(`Following: every 5 minutes, the replayed metrics the operator does not probe`);
+  for (;;) {
+    await new Promise(r => setTimeout(r, STEP_MS - (Date.now() % STEP_MS) + 5_000));
+    const to = Math.floor(Date.now() / STEP_MS) * STEP_MS;
+    for (const f of followed) {
+      if (to <= f.last) continue;
+      const range = { from: Math.max(f.last, to - HISTORY_MS), to, anchorEnd: f.anchorEnd };
+      const rows = buildRows(f.node, series, range).filter(r => !OPERATOR_METRICS.has(r.metric));
+      try {
+        await post(rows);
+        f.last = to;
+      } catch (error) {
+        console.error(`${f.node.node}: ${error instanceof Error ? error.message : error} (tried again in 5 minutes)`);
+      }
+    }
+  }
 }
 
 main().catch(error => {
