@@ -316,16 +316,13 @@ export class RiskService {
 
   async #readScores(sql: string, params: Record<string, unknown>): Promise<Row[]> {
     const rows = await this.#select<Row & { detail: Record<string, number | null> }>(sql, params);
-    return rows.map(({ detail, ...rest }) => ({ ...detail, ...rest }));
+    return rows.map(flattenDetail);
   }
 
   /** Rows of a query that returns one JSON `payload` per node (see `entityStateSql`). */
   async #readPayloads(sql: string, params: Record<string, unknown>): Promise<Row[]> {
     const rows = await this.#select<{ payload: string }>(sql, params);
-    return rows.map(({ payload }) => {
-      const { detail, ...rest } = JSON.parse(payload) as Row & { detail: Record<string, number | null> };
-      return { ...detail, ...rest };
-    });
+    return rows.map(({ payload }) => flattenDetail(JSON.parse(payload)));
   }
 
   async #select<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
@@ -479,6 +476,11 @@ export class RiskService {
         return `${capital(label)} ${v}, saturated above ${fmt(t.saturationPct)} %`;
     }
   }
+}
+
+/** A stored row with its `detail` map's values lifted to columns, as the shaping code reads them. */
+function flattenDetail({ detail, ...rest }: Row & { detail: Record<string, number | null> }): Row {
+  return { ...detail, ...rest };
 }
 
 function staleError(node: NodeRisk): RiskSourceError {
