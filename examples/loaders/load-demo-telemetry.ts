@@ -32,17 +32,12 @@ import {
   REPLAYS,
   STEP_MS,
 } from './demoTelemetry';
+import { PROBE_METRICS } from '../../packages/validator-operator/src/telemetry/TelemetrySink';
 
 const FRESH_MS = 10 * 60_000;
 
-/** What the validator operator's probe writes for every node (ValidatorNodeController#rows). */
-const OPERATOR_METRICS: ReadonlySet<TelemetryMetric> = new Set([
-  'block_height',
-  'network_height',
-  'block_lag',
-  'peers',
-  'probe_latency_ms',
-]);
+/** What the validator operator's probe writes for every node. */
+const OPERATOR_METRICS: ReadonlySet<TelemetryMetric> = new Set(PROBE_METRICS);
 
 async function main() {
   const { values } = parseArgs({

@@ -2,7 +2,7 @@ import { FakeKubeApiServer } from '@goldenpath/fake-kube-apiserver';
 import { ValidatorNode } from '@goldenpath/plugin-reliability-common';
 import { OperatorMetrics } from '../metrics';
 import { StaticRiskReader } from '../risk/RiskReader';
-import { MemoryTelemetrySink } from '../telemetry/TelemetrySink';
+import { MemoryTelemetrySink, PROBE_METRICS } from '../telemetry/TelemetrySink';
 import { FakeSubstrateNode } from '../__testUtils__/FakeSubstrateNode';
 import {
   FakeKubelet,
@@ -143,6 +143,7 @@ describe('ValidatorNodeController', () => {
     expect(telemetry.rows.filter(r => r.node === 'alpha').map(r => r.metric)).toEqual(
       expect.arrayContaining(['block_height', 'network_height', 'block_lag', 'peers', 'probe_latency_ms']),
     );
+    expect(new Set(telemetry.rows.map(r => r.metric))).toEqual(new Set(PROBE_METRICS));
     expect(telemetry.rows[0]).toMatchObject({ component: 'alpha', namespace: 'validators', cluster: 'default' });
     const phase = await metrics.registry.getSingleMetricAsString('validator_operator_node_phase');
     expect(phase).toContain('name="alpha",phase="Synced"} 1');

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { TelemetryRow, telemetryRowSchema } from '@goldenpath/plugin-reliability-common';
+import { TelemetryMetric, TelemetryRow, telemetryRowSchema } from '@goldenpath/plugin-reliability-common';
+
+/**
+ * The metrics the operator writes on every probe of a node: `probe_latency_ms` always, the block
+ * heights, `block_lag` and `peers` when the node answered.
+ * @public
+ */
+export const PROBE_METRICS: readonly TelemetryMetric[] = [
+  'probe_latency_ms',
+  'block_height',
+  'network_height',
+  'block_lag',
+  'peers',
+];
 
 /**
  * Where telemetry rows go. {@link ClickHouseTelemetrySink} is the real one.

@@ -145,7 +145,6 @@ export class TelemetryWriter {
   }
 }
 
-
 /**
  * Unix seconds with milliseconds (`1763719200.123`), a text form DateTime64(3) parses. For a
  * whole number of milliseconds `ms / 1000` prints exactly that: the quotient is correctly
