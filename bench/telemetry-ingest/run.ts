@@ -2,17 +2,18 @@
  * Ingest rate of one TelemetryWriter into the embedded engine.
  *
  *   node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/telemetry-ingest/run.ts \
- *     [--rows 2000000] [--batch 500000] [--chunk 100000] [--path DIR]
+ *     [--rows 2000000] [--batch 500000] [--chunk 100000] [--concurrency 2] [--path DIR]
  *
  * Rows are generated in memory first (not timed), then written in batches of
  * --batch rows by one writer, awaiting each batch (a single writer); the writer
- * inserts each batch as chunks of --chunk rows, serializing the next chunk while
- * the engine inserts the previous one. Prints rows/s for the whole write path
+ * inserts each batch as chunks of --chunk rows, --concurrency chunks at a time
+ * (the embedded store runs them on that many engine connections), serializing
+ * the next chunk while the engine inserts the previous ones. Prints rows/s for the whole write path
  * (validation, serialisation, INSERT with a deduplication token into `telemetry`
  * and its two materialized views), with and without zod in the writer, then the
  * engine's share alone: the same rows as TabSeparated bodies built before the
  * clock starts, inserted with and without the views (detached on this bench's
- * own data for that run). Each line has the CPU time the process used (rows per
+ * own data for that run), --concurrency at a time like the writer. Each line has the CPU time the process used (rows per
  * CPU-second stays meaningful on a shared machine).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,16 +42,22 @@ async function main() {
       rows: { type: 'string', default: '2000000' },
       batch: { type: 'string', default: '500000' },
       chunk: { type: 'string', default: '100000' },
+      concurrency: { type: 'string', default: '2' },
       path: { type: 'string' },
     },
   });
   const total = Number(values.rows);
   const batch = Number(values.batch);
   const chunk = Number(values.chunk);
+  const concurrency = Number(values.concurrency);
   const dir = values.path ?? mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const store = ClickHouseStore.forTesting({ path: dir, logger: silent as any });
+  const store = ClickHouseStore.forTesting({
+    path: dir,
+    logger: silent as any,
+    insertConnections: Math.max(1, concurrency),
+  });
   await store.migrate();
-  const writer = TelemetryWriter.create({ store, chunkRows: chunk });
+  const writer = TelemetryWriter.create({ store, chunkRows: chunk, concurrency });
 
   const start = Date.UTC(2026, 10, 20);
   const batches: TelemetryRow[][] = [];
@@ -89,15 +96,20 @@ async function main() {
   }
   const views = ['telemetry_5m_mv', 'telemetry_last_mv'];
   const insertBodies = async (label: string) => {
-    for (const [i, body] of bodies.entries()) {
-      await store.insertRaw({
-        table: 'telemetry',
-        columns,
-        format: 'TabSeparated',
-        body,
-        settings: { insert_deduplication_token: `${label}-${i}`, deduplicate_blocks_in_dependent_materialized_views: 1 },
-      });
-    }
+    let next = 0;
+    const lane = async () => {
+      while (next < bodies.length) {
+        const i = next++;
+        await store.insertRaw({
+          table: 'telemetry',
+          columns,
+          format: 'TabSeparated',
+          body: bodies[i],
+          settings: { insert_deduplication_token: `${label}-${i}`, deduplicate_blocks_in_dependent_materialized_views: 1 },
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
   };
 
   const runs: Array<{ label: string; write: () => Promise<unknown>; after?: () => Promise<void> }> = [
@@ -148,7 +160,7 @@ async function main() {
     ).json<{ n: number | string }>();
     if (Number(n) !== total) throw new Error(`${run.label}: ${n} rows stored, expected ${total}`);
     console.log(
-      `telemetry ingest, ${run.label}: ${Number(n).toLocaleString('en-US')} rows in ${seconds.toFixed(2)} s = ${Math.round(Number(n) / seconds).toLocaleString('en-US')} rows/s wall; ${cpuSeconds.toFixed(2)} CPU-s in this process (node + engine threads) = ${Math.round(Number(n) / cpuSeconds).toLocaleString('en-US')} rows per CPU-second (batches of ${batch.toLocaleString('en-US')} rows, inserts of ${chunk.toLocaleString('en-US')}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+      `telemetry ingest, ${run.label}: ${Number(n).toLocaleString('en-US')} rows in ${seconds.toFixed(2)} s = ${Math.round(Number(n) / seconds).toLocaleString('en-US')} rows/s wall; ${cpuSeconds.toFixed(2)} CPU-s in this process (node + engine threads) = ${Math.round(Number(n) / cpuSeconds).toLocaleString('en-US')} rows per CPU-second (batches of ${batch.toLocaleString('en-US')} rows, inserts of ${chunk.toLocaleString('en-US')}, ${concurrency} in flight on ${store.insertConnectionCount} engine connections; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
     );
   }
   await store.close();

@@ -31,6 +31,12 @@ export interface Config {
          * (`packages/backend` under `yarn start`). Default `.data/clickhouse`.
          */
         path?: string;
+        /**
+         * Most connections (1–16) the store opens on the data directory for concurrent inserts: the
+         * engine runs one statement per connection at a time, so concurrent telemetry chunks and
+         * webhook group commits otherwise wait for each other. Default 2.
+         */
+        insertConnections?: number;
       };
     };
     /** `POST /api/reliability/telemetry`. */

@@ -21,7 +21,7 @@ describe('ClickHouseStore', () => {
     store = ClickHouseStore.create({
       config: new ConfigReader({
         reliability: {
-          clickhouse: { database: 'rel_test', embedded: { path: dir } },
+          clickhouse: { database: 'rel_test', embedded: { path: dir, insertConnections: 3 } },
         },
       }),
       logger,
@@ -178,6 +178,42 @@ describe('ClickHouseStore', () => {
     const kept = mapClickHouseError(syntax);
     expect(kept).toBe(syntax);
     expect(kept).not.toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it('should spread concurrent embedded inserts over up to insertConnections connections', async () => {
+    await store.migrate();
+    // Recent timestamps: rows older than the table's 90-day TTL are dropped on insert.
+    const now = Math.floor(Date.now() / 1000);
+    const insert = (i: number) =>
+      store.insertRaw({
+        table: 'telemetry',
+        columns: ['ts', 'cluster', 'namespace', 'node', 'component', 'metric', 'value'],
+        format: 'TabSeparated',
+        body: `${now + i}\tc\tns\tnode-${i}\tlanes\tpeers\t${i}`,
+        settings: { insert_deduplication_token: `lane-${i}` },
+      });
+    for (let i = 0; i < 3; i++) await insert(i);
+    expect(store.insertConnectionCount).toBe(1);
+    await Promise.all([3, 4, 5, 6, 7, 8].map(insert));
+    expect(store.insertConnectionCount).toBe(3);
+    await Promise.all([0, 1, 2, 3].map(insert));
+    const [row] = await (
+      await store.client.query({
+        query: "SELECT count() AS n, sum(value) AS total FROM rel_test.telemetry WHERE component = 'lanes'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number | string; total: number | string }>();
+    expect({ n: Number(row.n), total: Number(row.total) }).toEqual({ n: 9, total: 36 });
+    for (const bad of [0, 17, 1.5]) {
+      expect(() =>
+        ClickHouseStore.create({
+          config: new ConfigReader({
+            reliability: { clickhouse: { embedded: { path: dir, insertConnections: bad } } },
+          }),
+          logger,
+        }),
+      ).toThrow(/insertConnections/);
+    }
   });
 
   it('should send raw inserts to a server with the settings in the INSERT itself', async () => {

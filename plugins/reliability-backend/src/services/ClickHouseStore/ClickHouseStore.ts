@@ -25,6 +25,8 @@ const SETTING_VALUE = /^[A-Za-z0-9._:-]*$/;
 export const DEFAULT_EMBEDDED_PATH = '.data/clickhouse';
 /** Default `reliability.clickhouse.database`. */
 export const DEFAULT_DATABASE = 'reliability';
+/** Default `reliability.clickhouse.embedded.insertConnections`. */
+export const DEFAULT_INSERT_CONNECTIONS = 2;
 
 /**
  * Options of {@link ClickHouseStore.fromClient}.
@@ -63,6 +65,9 @@ export class ClickHouseStore {
   readonly #logger: LoggerService;
   readonly #migrations: Migration[];
   readonly #embedded: EmbeddedConnection | undefined;
+  /** Embedded engine only: the connections `insertRaw` spreads concurrent inserts over; `[0]` is `client`'s. */
+  readonly #insertLanes: Array<{ connection: EmbeddedConnection; inFlight: number }> = [];
+  readonly #maxInsertConnections: number;
   #background: ClickHouseClient | undefined;
   #closed = false;
 
@@ -70,9 +75,11 @@ export class ClickHouseStore {
    * Builds the store from `reliability.clickhouse`:
    * `url` (+ `username`, `password`, `database`, `cluster`) for a server or
    * cluster, otherwise the embedded chdb engine at `embedded.path`
-   * (default `.data/clickhouse`, resolved against `process.cwd()`).
+   * (default `.data/clickhouse`, resolved against `process.cwd()`) with up to
+   * `embedded.insertConnections` (default 2) connections for concurrent inserts.
    *
-   * @throws Error when `database` or `cluster` is not a plain identifier
+   * @throws Error when `database` or `cluster` is not a plain identifier, or
+   *   `embedded.insertConnections` is not an integer in 1–16
    */
   static create(options: {
     config: Config;
@@ -101,6 +108,9 @@ export class ClickHouseStore {
     const path = resolvePath(
       cfg?.getOptionalString('embedded.path') ?? DEFAULT_EMBEDDED_PATH,
     );
+    const insertConnections = checkInsertConnections(
+      cfg?.getOptionalNumber('embedded.insertConnections') ?? DEFAULT_INSERT_CONNECTIONS,
+    );
     const embedded = createEmbeddedConnection(path);
     logger.info('Using embedded ClickHouse engine (chdb)', { path, database });
     return new ClickHouseStore({
@@ -108,6 +118,7 @@ export class ClickHouseStore {
       database,
       logger,
       embedded,
+      insertConnections,
     });
   }
 
@@ -120,6 +131,8 @@ export class ClickHouseStore {
     database?: string;
     logger: LoggerService;
     migrations?: Migration[];
+    /** See `reliability.clickhouse.embedded.insertConnections`; default 2. */
+    insertConnections?: number;
   }): ClickHouseStore {
     const embedded = createEmbeddedConnection(options.path);
     return new ClickHouseStore({
@@ -128,6 +141,7 @@ export class ClickHouseStore {
       logger: options.logger,
       migrations: options.migrations,
       embedded,
+      insertConnections: options.insertConnections,
     });
   }
 
@@ -142,8 +156,14 @@ export class ClickHouseStore {
   }
 
   private constructor(
-    options: ClickHouseStoreClientOptions & { embedded?: EmbeddedConnection },
+    options: ClickHouseStoreClientOptions & {
+      embedded?: EmbeddedConnection;
+      insertConnections?: number;
+    },
   ) {
+    const insertConnections = checkInsertConnections(
+      options.insertConnections ?? DEFAULT_INSERT_CONNECTIONS,
+    );
     if (!IDENTIFIER.test(options.database)) {
       throw new Error(
         `Invalid reliability.clickhouse.database '${options.database}': expected a plain identifier [A-Za-z_][A-Za-z0-9_]*`,
@@ -160,6 +180,10 @@ export class ClickHouseStore {
     this.#logger = options.logger;
     this.#migrations = checkMigrations(options.migrations ?? allMigrations);
     this.#embedded = options.embedded;
+    this.#maxInsertConnections = insertConnections;
+    if (options.embedded) {
+      this.#insertLanes.push({ connection: options.embedded, inFlight: 0 });
+    }
   }
 
   /**
@@ -190,6 +214,12 @@ export class ClickHouseStore {
    * on a server they are streamed with the settings in the INSERT's own
    * `SETTINGS` clause.
    *
+   * Concurrent calls run concurrently on both: the embedded engine runs one
+   * statement per connection at a time, so each call takes the connection with
+   * the fewest inserts in flight, opening another one on the same data directory
+   * while all are busy, up to `embedded.insertConnections` (a single caller
+   * always uses `client`'s connection). A server gets one HTTP request per call.
+   *
    * @param options.table - table name inside `database`, a plain identifier
    * @param options.columns - column names, plain identifiers
    * @param options.body - the rows, a string or UTF-8 bytes
@@ -219,13 +249,19 @@ export class ClickHouseStore {
       }
     }
     if (this.#embedded) {
-      await this.#embedded.chdb.rawInsert({
-        table: `${this.database}.${table}`,
-        columns,
-        format,
-        values: typeof body === 'string' ? Buffer.from(body) : body,
-        settings,
-      });
+      const lane = this.#insertLane(this.#embedded);
+      lane.inFlight++;
+      try {
+        await lane.connection.chdb.rawInsert({
+          table: `${this.database}.${table}`,
+          columns,
+          format,
+          values: typeof body === 'string' ? Buffer.from(body) : body,
+          settings,
+        });
+      } finally {
+        lane.inFlight--;
+      }
       return;
     }
     const clause = Object.entries(settings)
@@ -236,6 +272,26 @@ export class ClickHouseStore {
       values: Readable.from([body]),
     });
     result.stream.resume();
+  }
+
+  /** The embedded connection with the fewest inserts in flight; a new one while all are busy and the cap allows. */
+  #insertLane(embedded: EmbeddedConnection): { connection: EmbeddedConnection; inFlight: number } {
+    let best = this.#insertLanes[0];
+    for (const lane of this.#insertLanes) {
+      if (lane.inFlight < best.inFlight) best = lane;
+    }
+    if (best.inFlight > 0 && this.#insertLanes.length < this.#maxInsertConnections) {
+      best = { connection: createEmbeddedConnection(embedded.chdb.session.path), inFlight: 0 };
+      this.#insertLanes.push(best);
+    }
+    return best;
+  }
+
+  /**
+   * Number of embedded connections `insertRaw` has used so far (1 until two inserts overlap); 0 with a server.
+   */
+  get insertConnectionCount(): number {
+    return this.#insertLanes.length;
   }
 
   /** The context handed to each migration's `up`. */
@@ -321,11 +377,23 @@ ORDER BY version`,
     }
     this.#closed = true;
     await this.#background?.close();
+    for (const lane of this.#insertLanes.slice(1)) {
+      await lane.connection.close();
+    }
     await this.client.close();
   }
 }
 
 type EmbeddedConnection = import('chdb/connection').ChdbConnection;
+
+function checkInsertConnections(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 16) {
+    throw new Error(
+      `Invalid reliability.clickhouse.embedded.insertConnections '${value}': expected an integer from 1 to 16`,
+    );
+  }
+  return value;
+}
 
 function createEmbeddedConnection(path: string): EmbeddedConnection {
   mkdirSync(path, { recursive: true });

@@ -151,6 +151,70 @@ describe('TelemetryWriter', () => {
     expect((await count('y')).n).toBe(0);
   });
 
+  it('should insert concurrent chunks over two engine connections and still store a retried batch once', async () => {
+    const writer = TelemetryWriter.create({ store, chunkRows: 500, concurrency: 2 });
+    const rows: TelemetryRow[] = Array.from({ length: 5_000 }, (_, i) => ({
+      ts: Date.UTC(2026, 10, 21, 14, 0, 0) + i * 1000,
+      cluster: 'c1',
+      namespace: 'validators',
+      node: `node-${i % 4}`,
+      component: 'lanes',
+      metric: 'gpu_temp_c',
+      value: i % 100,
+    }));
+    const expected = rows.reduce((sum, r) => sum + r.value, 0);
+    await writer.write(rows, { deduplicationToken: 'lanes-1' });
+    expect(store.insertConnectionCount).toBe(2);
+    expect(await count('lanes')).toEqual({ n: 5_000, total: expected });
+    await writer.write(rows, { deduplicationToken: 'lanes-1' });
+    await writer.write(rows);
+    await writer.write(rows);
+    expect(await count('lanes')).toEqual({ n: 10_000, total: 2 * expected });
+    const [rollup] = await (
+      await store.client.query({
+        query: "SELECT sum(samples) AS n FROM reliability.telemetry_5m WHERE component = 'lanes'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number | string }>();
+    expect(Number(rollup.n)).toBe(10_000);
+  });
+
+  it('should keep at most `concurrency` chunks in flight and start them in order', async () => {
+    const started: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const slow = {
+      async insertRaw(options: { settings?: Record<string, string | number> }) {
+        started.push(String(options.settings?.insert_deduplication_token));
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise(resolve => setTimeout(resolve, 5));
+        inFlight--;
+      },
+    };
+    const rows: TelemetryRow[] = Array.from({ length: 9 }, (_, i) => ({
+      ts: Date.UTC(2026, 10, 21, 13, 0, i),
+      cluster: 'c1',
+      namespace: 'validators',
+      node: 'node-0',
+      component: 'window',
+      metric: 'peers',
+      value: i,
+    }));
+    await TelemetryWriter.create({ store: slow, chunkRows: 1, concurrency: 3 }).write(rows, {
+      deduplicationToken: 'w',
+    });
+    expect(started).toEqual(rows.map((_, i) => `w.${i}`));
+    expect(most).toBe(3);
+    started.length = 0;
+    most = 0;
+    await TelemetryWriter.create({ store: slow, chunkRows: 1, concurrency: 1 }).write(rows, {
+      deduplicationToken: 'w',
+    });
+    expect(most).toBe(1);
+    expect(() => TelemetryWriter.create({ store: slow, concurrency: 0 })).toThrow(/concurrency/);
+  });
+
   it('should insert the chunks of a batch in order and stop at the first failed chunk', async () => {
     const calls: Array<{ token: string; lines: number }> = [];
     let failAt = -1;

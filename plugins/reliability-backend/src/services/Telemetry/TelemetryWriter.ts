@@ -19,6 +19,7 @@ const COLUMNS = ['ts', 'cluster', 'namespace', 'node', 'component', 'metric', 'v
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 const DEFAULT_CHUNK_ROWS = 50_000;
+const DEFAULT_CONCURRENCY = 2;
 
 /**
  * Result of {@link TelemetryWriter.write}.
@@ -46,36 +47,48 @@ export interface TelemetryWriteResult {
  * chunk's serialized rows plus `.<chunk index>`. Retrying the same batch (same
  * key or same content) therefore stores nothing new.
  *
- * The chunks of a batch are inserted one after another, in order; the next
- * chunk is serialized while the engine inserts the previous one, so one writer
- * keeps the JavaScript thread and the engine busy at the same time.
+ * The chunks of a batch are started in order, at most `concurrency` (default 2)
+ * at a time, and the next chunk is serialized while the engine inserts the
+ * previous ones: one writer keeps the JavaScript thread and two engine
+ * connections busy (see `ClickHouseStore.insertRaw`). Chunks in flight together
+ * may commit in either order; once a chunk has failed no further chunk starts, and
+ * retrying the batch with the same key or content stores only what is missing.
  *
  * @public
  */
 export class TelemetryWriter {
   readonly #store: Pick<ClickHouseStore, 'insertRaw'>;
   readonly #chunkRows: number;
+  readonly #concurrency: number;
 
   /**
    * @param options.store - the plugin's ClickHouse store
    * @param options.chunkRows - rows per INSERT, default 50000
+   * @param options.concurrency - chunks of one batch in flight at once, default 2
+   * @throws TypeError when `chunkRows` or `concurrency` is not a positive integer
    */
   static create(options: {
     store: Pick<ClickHouseStore, 'insertRaw'>;
     chunkRows?: number;
+    concurrency?: number;
   }): TelemetryWriter {
-    return new TelemetryWriter(options.store, options.chunkRows);
+    return new TelemetryWriter(options.store, options.chunkRows, options.concurrency);
   }
 
   private constructor(
     store: Pick<ClickHouseStore, 'insertRaw'>,
     chunkRows = DEFAULT_CHUNK_ROWS,
+    concurrency = DEFAULT_CONCURRENCY,
   ) {
     if (!Number.isInteger(chunkRows) || chunkRows < 1) {
       throw new TypeError(`chunkRows must be a positive integer, got ${chunkRows}`);
     }
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new TypeError(`concurrency must be a positive integer, got ${concurrency}`);
+    }
     this.#store = store;
     this.#chunkRows = chunkRows;
+    this.#concurrency = concurrency;
   }
 
   /**
@@ -104,7 +117,9 @@ export class TelemetryWriter {
     }
     const key = options.deduplicationToken;
     const batchHash = key === undefined ? createHash('sha256') : undefined;
-    let inserting: Promise<void> | undefined;
+    // Chunks in flight, oldest first; `failure` is the first error of a settled chunk.
+    const inFlight: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
     try {
       for (let i = 0, start = 0; start < rows.length; i++, start += this.#chunkRows) {
         const body = serializeRows(rows, start, Math.min(rows.length, start + this.#chunkRows));
@@ -116,14 +131,25 @@ export class TelemetryWriter {
         } else {
           chunkToken = `${key}.${i}`;
         }
-        await inserting;
-        inserting = this.#insert(body, chunkToken);
+        while (inFlight.length >= this.#concurrency && !failure) {
+          await inFlight.shift();
+        }
+        if (failure) {
+          break;
+        }
+        inFlight.push(
+          this.#insert(body, chunkToken).catch(error => {
+            failure ??= { error };
+          }),
+        );
       }
-      await inserting;
     } catch (error) {
-      // A chunk still in flight when serialization failed must settle before we report.
-      await inserting?.catch(() => undefined);
-      throw mapClickHouseError(error);
+      failure ??= { error };
+    }
+    // Every chunk still in flight settles before the batch is reported.
+    await Promise.all(inFlight);
+    if (failure) {
+      throw mapClickHouseError(failure.error);
     }
     const token = key ?? batchHash!.digest('hex');
     return { rows: rows.length, deduplicationToken: token };
