@@ -120,6 +120,9 @@ export class TelemetryWriter {
     // Chunks in flight, oldest first; `failure` is the first error of a settled chunk.
     const inFlight: Promise<void>[] = [];
     let failure: { error: unknown } | undefined;
+    const recordFailure = (error: unknown) => {
+      failure ??= { error };
+    };
     try {
       for (let i = 0, start = 0; start < rows.length; i++, start += this.#chunkRows) {
         const body = serializeRows(rows, start, Math.min(rows.length, start + this.#chunkRows));
@@ -137,11 +140,7 @@ export class TelemetryWriter {
         if (failure) {
           break;
         }
-        inFlight.push(
-          this.#insert(body, chunkToken).catch(error => {
-            failure ??= { error };
-          }),
-        );
+        inFlight.push(this.#insert(body, chunkToken).catch(recordFailure));
       }
     } catch (error) {
       failure ??= { error };
