@@ -42,16 +42,18 @@ const label = (field: string, max: number) =>
  * @public
  */
 export const telemetryRowSchema = z.strictObject({
+  // Epoch milliseconds first: the operator and most agents send numbers, and a union tries its options in order.
   ts: z.union([
-    z.iso.datetime({ offset: true }),
     z.number().int().min(0).max(253402300799999),
+    z.iso.datetime({ offset: true }),
   ]),
   cluster: label('cluster', 253),
   namespace: label('namespace', 253),
   node: label('node', 253),
   component: label('component', 253),
   metric: z.enum(TELEMETRY_METRICS),
-  value: z.number().refine(Number.isFinite, 'value must be a finite number'),
+  // zod 4's number() rejects NaN and ±Infinity itself ("expected number, received Infinity").
+  value: z.number(),
 });
 
 /** @public */
