@@ -11,7 +11,7 @@
  *
  * Usage (from the repository root): `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs
  *   bench/ingest/load.ts [--concurrency 16,32,64] [--deliveries 10000] [--warmup 2000]
- *   [--log-level warn|info] [--port 7132] [--cpu-prof]`
+ *   [--log-level warn|info] [--port 7132] [--cpu-prof [--prof-out file.cpuprofile]]`
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -38,6 +38,8 @@ const WARMUP = Number(argValue(args, 'warmup') ?? 2000);
 const LOG_LEVEL = argValue(args, 'log-level') ?? 'warn';
 const PORT = Number(argValue(args, 'port') ?? 7132);
 const CPU_PROF = args.includes('--cpu-prof');
+/** With --cpu-prof: also copy the raw V8 profile here (open it in Chrome DevTools). */
+const PROF_OUT = argValue(args, 'prof-out');
 const SECRET = `load-${randomUUID()}`;
 
 /** Sends `queue` with `concurrency` workers; returns the latency of every 200 and the failures. */
@@ -68,8 +70,9 @@ async function drive(client: LoadClient, queue: Delivery[], concurrency: number)
 }
 
 /**
- * CPU seconds used so far by each thread of process `pid`, summed by thread name (`node` is the
- * JavaScript main thread; libuv, V8 and ClickHouse threads have their own names). Linux only.
+ * CPU seconds used so far by each thread of process `pid`, summed by thread name (`main` is the
+ * JavaScript main thread, `node` V8's helper threads and worker threads; libuv and ClickHouse
+ * threads have their own names). Linux only.
  */
 function threadCpu(pid: number): Map<string, number> {
   const out = new Map<string, number>();
@@ -80,7 +83,10 @@ function threadCpu(pid: number): Map<string, number> {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      const key = name.replace(/[0-9]+$/, '').replace(/[-_:]$/, '') || name;
+      // the JavaScript main thread is the one whose id is the process id; other threads named
+      // `node` are V8's helpers and worker threads
+      const key =
+        tid === String(pid) ? 'main' : name.replace(/[0-9]+$/, '').replace(/[-_:]$/, '') || name;
       out.set(key, (out.get(key) ?? 0) + seconds);
     } catch {
       // thread ended between readdir and read
@@ -206,7 +212,7 @@ async function main() {
           `alone on ${os.cpus().length} cores at most ${(
             (os.cpus().length * sets[i].length) /
             (serverTotal + (clientCpu.user + clientCpu.system) / 1e6)
-          ).toFixed(0)}/s, main thread at most ${(sets[i].length / (serverCpu.get('node') ?? 1)).toFixed(0)}/s; ` +
+          ).toFixed(0)}/s, main thread at most ${(sets[i].length / (serverCpu.get('main') ?? 1)).toFixed(0)}/s; ` +
           `${insertCount} inserts (group commits and the inbox moves, about one a second), ${(new Set(sets[i].map(d => d.id)).size / Math.max(1, insertCount - Math.round(seconds))).toFixed(1)} new deliveries per group commit; ` +
           `event-loop delay p99 ${inserts1.loopDelayMs.p99.toFixed(1)} ms, max ${inserts1.loopDelayMs.max.toFixed(1)} ms; wall ${seconds.toFixed(2)} s`,
       );
@@ -217,6 +223,10 @@ async function main() {
     if (CPU_PROF) {
       const file = fs.readdirSync(profDir).find(f => f.endsWith('.cpuprofile'));
       if (!file) throw new Error('no .cpuprofile written');
+      if (PROF_OUT) {
+        fs.copyFileSync(path.join(profDir, file), PROF_OUT);
+        fs.writeFileSync(`${PROF_OUT}.window.json`, JSON.stringify({ fromUs, toUs }));
+      }
       summarise(JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')), fromUs, toUs);
     }
   } finally {

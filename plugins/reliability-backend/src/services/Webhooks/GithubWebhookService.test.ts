@@ -342,6 +342,8 @@ describe('GithubWebhookService', () => {
       secrets: [SECRET],
       logger: mockServices.logger.mock(),
       minFlushIntervalMs: 60,
+      // the group commit's timing alone, without a worker thread's hop
+      payloadWorkers: 0,
     });
     const example = definitions.find(d => d.name === 'deployment')!.examples[0];
     const delivery = async (i: number) => {
@@ -363,6 +365,53 @@ describe('GithubWebhookService', () => {
     expect(calls.map(c => c.rows)).toEqual([1, 5]);
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(55);
   });
+
+  it.each([1, 0])(
+    "should take a merged pull request's first commit from the resolver, or its creation time when the lookup fails (%i payload workers)",
+    async payloadWorkers => {
+      const rows: Array<Record<string, unknown>> = [];
+      const insert = jest.fn(async (params: { values: Array<Record<string, unknown>> }) => {
+        rows.push(...params.values);
+        return { executed: true };
+      });
+      const resolveFirstCommit = jest
+        .fn()
+        .mockResolvedValueOnce('2019-05-01T08:00:00+02:00')
+        .mockRejectedValueOnce(new Error('GitHub API down'));
+      const resolving = GithubWebhookService.create({
+        target: { client: { insert } as any, database: 'reliability' },
+        secrets: [SECRET],
+        logger: mockServices.logger.mock(),
+        resolveFirstCommit,
+        payloadWorkers,
+      });
+      const closedPr = definitions.find(d => d.name === 'pull_request')!.examples.find(e => e.action === 'closed')!;
+      for (const number of [901, 902]) {
+        const body = JSON.stringify({
+          ...closedPr,
+          pull_request: { ...closedPr.pull_request, number, merged: true, merged_at: '2019-05-15T16:00:00Z' },
+        });
+        await expect(
+          resolving.receive({
+            eventName: 'pull_request',
+            deliveryId: `resolve-${payloadWorkers}-${number}`,
+            signature: await sign(SECRET, body),
+            contentType: 'application/json',
+            rawBody: Buffer.from(body),
+          }),
+        ).resolves.toMatchObject({ status: 'stored', kind: 'pull_request_merged' });
+      }
+      await resolving.close();
+      expect(resolveFirstCommit.mock.calls.map(c => c[0])).toEqual([
+        { repository: closedPr.repository.full_name, number: 901 },
+        { repository: closedPr.repository.full_name, number: 902 },
+      ]);
+      expect(rows.map(r => [r.number, r.first_commit_at, r.first_commit_source])).toEqual([
+        [901, '2019-05-01T06:00:00.000Z', 'commits-api'],
+        [902, new Date(closedPr.pull_request.created_at).toISOString(), 'pr-created-at'],
+      ]);
+    },
+  );
 
   it('should accept form-encoded deliveries', async () => {
     const payload = definitions.find(d => d.name === 'deployment')!.examples[0];

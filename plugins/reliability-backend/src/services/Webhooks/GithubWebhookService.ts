@@ -5,20 +5,21 @@ import {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { AuthenticationError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { verify } from '@octokit/webhooks-methods';
 import {
   ClickHouseStore,
   clickHouseStoreServiceRef,
   mapClickHouseError,
 } from '../ClickHouseStore';
 import { firstCommitResolverFromConfig } from './githubFirstCommit';
+import { inspectGithubDelivery } from './inspectDelivery';
 import {
+  completeFirstCommit,
   DeliveryEvent,
   FirstCommitResolver,
-  normalizeGithubEvent,
 } from './normalizeGithubEvent';
+import { PayloadWorkers } from './PayloadWorkers';
 
 /**
  * Where delivery events are stored: the plugin's ClickHouse client and database. Passing the
@@ -100,10 +101,6 @@ const EVENT_COLUMNS = [
   'is_rollback',
 ];
 
-const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
-const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
-const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
-
 type Pending = {
   event: DeliveryEvent;
   resolve(status: 'stored' | 'duplicate'): void;
@@ -161,6 +158,7 @@ export class GithubWebhookService {
   #moveTimer: NodeJS.Timeout | undefined;
   #moving: Promise<void> = Promise.resolve();
   #moveRunning = false;
+  readonly #workers: PayloadWorkers | undefined;
 
   /**
    * @param options.secrets - webhook secrets; when empty every delivery is rejected (401)
@@ -172,6 +170,8 @@ export class GithubWebhookService {
    * @param options.inboxMoveIntervalMs - embedded engine only: period of the move from
    *   `delivery_inbox` to `delivery_events`, in ms (default 1000). Call {@link GithubWebhookService.close}
    *   to stop it.
+   * @param options.payloadWorkers - worker threads that verify, parse and normalise deliveries
+   *   (default 1; 0 does it on the calling thread). See {@link PayloadWorkers}.
    */
   static create(options: {
     target: DeliveryStoreTarget;
@@ -183,6 +183,7 @@ export class GithubWebhookService {
     minFlushIntervalMs?: number;
     inboxMoveIntervalMs?: number;
     recentDeliveries?: number;
+    payloadWorkers?: number;
   }): GithubWebhookService {
     const secrets =
       options.secrets ??
@@ -202,6 +203,7 @@ export class GithubWebhookService {
       options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS,
       options.inboxMoveIntervalMs ?? DEFAULT_INBOX_MOVE_INTERVAL_MS,
       Math.max(1, options.recentDeliveries ?? 200_000),
+      Math.max(0, Math.floor(options.payloadWorkers ?? 1)),
     );
   }
 
@@ -214,6 +216,7 @@ export class GithubWebhookService {
     minFlushIntervalMs: number,
     inboxMoveIntervalMs: number,
     recentDeliveries: number,
+    payloadWorkers: number,
   ) {
     this.#recentRing = new Array(recentDeliveries);
     this.#target = target;
@@ -223,6 +226,14 @@ export class GithubWebhookService {
     this.#maxBatch = maxBatch;
     this.#minFlushIntervalMs = minFlushIntervalMs;
     this.#inbox = target.isEmbedded === true && typeof target.insertRaw === 'function';
+    this.#workers =
+      payloadWorkers > 0
+        ? PayloadWorkers.create({
+            size: payloadWorkers,
+            secrets,
+            deferFirstCommit: resolveFirstCommit !== undefined,
+          })
+        : undefined;
     if (this.#inbox) {
       this.#moveTimer = setInterval(() => this.#scheduleMove(), inboxMoveIntervalMs);
       this.#moveTimer.unref();
@@ -246,14 +257,15 @@ export class GithubWebhookService {
   }
 
   /**
-   * Stops the periodic inbox move and waits for queued inserts and a running move. Rows left in
-   * the inbox are moved by the next process that opens the data directory.
+   * Stops the periodic inbox move and the payload workers and waits for queued inserts and a
+   * running move. Rows left in the inbox are moved by the next process that opens the data directory.
    */
   async close(): Promise<void> {
     if (this.#moveTimer) {
       clearInterval(this.#moveTimer);
       this.#moveTimer = undefined;
     }
+    await this.#workers?.close();
     await this.#flushing;
     await this.#moving;
   }
@@ -265,52 +277,41 @@ export class GithubWebhookService {
    * @throws InputError (400) naming the header or field on malformed input
    */
   async receive(delivery: GithubWebhookDelivery): Promise<WebhookReceipt> {
-    // Decoded once: the signature covers these exact bytes and the payload is parsed from them.
-    const text = delivery.rawBody.toString('utf8');
-    await this.#verifySignature(text, delivery.signature);
-    const { eventName, deliveryId } = delivery;
-    if (!eventName || !EVENT_NAME.test(eventName)) {
-      throw new InputError('Missing or invalid X-GitHub-Event header');
-    }
-    if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
-      throw new InputError('Missing or invalid X-GitHub-Delivery header');
-    }
-    const payload = parsePayload(text, delivery.contentType);
-    let event: DeliveryEvent | null;
-    try {
-      event = await normalizeGithubEvent({
-        eventName,
-        deliveryId,
-        payload,
-        resolveFirstCommit: this.#resolveFirstCommit,
-      });
-    } catch (error) {
-      if (error instanceof TypeError) {
-        throw new InputError(`Invalid ${eventName} payload: ${error.message}`);
-      }
-      throw error;
-    }
+    const inspectable = {
+      eventName: delivery.eventName,
+      deliveryId: delivery.deliveryId,
+      signature: delivery.signature,
+      contentType: delivery.contentType,
+      body: delivery.rawBody,
+    };
+    const { event, firstCommit } = this.#workers
+      ? await this.#workers.inspect(inspectable)
+      : await inspectGithubDelivery(this.#secrets, inspectable, this.#resolveFirstCommit !== undefined);
+    // inspection validated both headers
+    const eventName = delivery.eventName!;
+    const deliveryId = delivery.deliveryId!;
     if (!event) {
       return { status: 'ignored', deliveryId, event: eventName };
     }
-    const status = await this.#enqueue(event);
-    this.#logger.debug('GitHub delivery', { deliveryId, event: eventName, status });
-    return { status, deliveryId, event: eventName, kind: event.kind };
-  }
-
-  async #verifySignature(body: string, signature: string | undefined) {
-    if (!signature) {
-      throw new AuthenticationError('Missing X-Hub-Signature-256 header');
-    }
-    if (!SIGNATURE.test(signature)) {
-      throw new AuthenticationError('Malformed X-Hub-Signature-256 header');
-    }
-    for (const secret of this.#secrets) {
-      if (await verify(secret, body, signature)) {
-        return;
+    if (firstCommit) {
+      let resolved: string | undefined;
+      try {
+        resolved = await this.#resolveFirstCommit?.({
+          repository: firstCommit.repository,
+          number: firstCommit.number,
+        });
+      } catch {
+        // the commit lookup is best effort: the creation time stands in
+        resolved = undefined;
+      }
+      try {
+        completeFirstCommit(event, firstCommit, resolved);
+      } catch (error) {
+        throw new InputError(`Invalid ${eventName} payload: ${(error as Error).message}`);
       }
     }
-    throw new AuthenticationError('X-Hub-Signature-256 does not match any webhook secret');
+    const status = await this.#enqueue(event);
+    return { status, deliveryId, event: eventName, kind: event.kind };
   }
 
   #enqueue(event: DeliveryEvent): Promise<'stored' | 'duplicate'> {
@@ -484,30 +485,6 @@ export class GithubWebhookService {
     this.#recentNext = (this.#recentNext + 1) % this.#recentRing.length;
     this.#recent.add(deliveryId);
   }
-}
-
-function parsePayload(body: string, contentType: string | undefined): unknown {
-  let text = body;
-  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
-    const payload = new URLSearchParams(text).get('payload');
-    if (payload === null) {
-      throw new InputError('Form-encoded webhook without a payload field');
-    }
-    text = payload;
-  }
-  if (text.trim() === '') {
-    throw new InputError('Empty webhook body');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`Webhook body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError('Webhook body must be a JSON object');
-  }
-  return parsed;
 }
 
 function toRow(e: DeliveryEvent) {

@@ -128,6 +128,48 @@ export const HANDLED_GITHUB_EVENTS = [
 ] as const;
 
 /**
+ * A pull request's first-commit time still to be decided: by a {@link FirstCommitResolver} when one
+ * is configured, otherwise (or when it knows nothing) by the pull request's `created_at`.
+ * @public
+ */
+export type PendingFirstCommit = {
+  repository: string;
+  number: number;
+  /** `pull_request.created_at` as received (validated only when it is used). */
+  createdAt: unknown;
+};
+
+/**
+ * What {@link normalizeGithubPayload} made of one webhook: the delivery event, or `null` when the
+ * event is not a DORA input; for a merged pull request whose first commit was left to a resolver,
+ * `firstCommit` says what to look up (pass it to {@link completeFirstCommit}).
+ * @public
+ */
+export type NormalizedGithubPayload = {
+  event: DeliveryEvent | null;
+  firstCommit?: PendingFirstCommit;
+};
+
+/**
+ * Sets a merged pull request's first-commit time: `resolved` (an ISO-8601 time from a
+ * {@link FirstCommitResolver}) when given, otherwise the pull request's creation time.
+ *
+ * @throws TypeError naming the field when the time used is not a valid timestamp
+ * @public
+ */
+export function completeFirstCommit(
+  event: DeliveryEvent,
+  pending: PendingFirstCommit,
+  resolved: string | undefined,
+): DeliveryEvent {
+  event.firstCommitAt = resolved
+    ? isoUtc(resolved, 'first commit time')
+    : isoUtc(pending.createdAt, 'pull_request.created_at');
+  event.firstCommitSource = resolved ? 'commits-api' : 'pr-created-at';
+  return event;
+}
+
+/**
  * Turns one GitHub webhook into a delivery event, or `null` when the event is not a DORA input
  * (unhandled event name, a pull request closed without merge, an issue without the `incident`
  * label, an action other than opened/closed).
@@ -146,14 +188,49 @@ export async function normalizeGithubEvent(options: {
   payload: unknown;
   resolveFirstCommit?: FirstCommitResolver;
 }): Promise<DeliveryEvent | null> {
-  const { eventName, deliveryId, payload, resolveFirstCommit } = options;
+  const { resolveFirstCommit } = options;
+  const { event, firstCommit } = normalizeGithubPayload({
+    ...options,
+    deferFirstCommit: resolveFirstCommit !== undefined,
+  });
+  if (!event || !firstCommit) {
+    return event;
+  }
+  let resolved: string | undefined;
+  try {
+    resolved = await resolveFirstCommit?.({
+      repository: firstCommit.repository,
+      number: firstCommit.number,
+    });
+  } catch {
+    // the commit lookup is best effort: the creation time stands in
+    resolved = undefined;
+  }
+  return completeFirstCommit(event, firstCommit, resolved);
+}
+
+/**
+ * The synchronous part of {@link normalizeGithubEvent} (it runs in the webhook payload worker,
+ * which cannot call a resolver). With `deferFirstCommit` a merged pull request comes back with
+ * `firstCommitAt: null` and `firstCommit` set; without, its first commit is its creation time.
+ *
+ * @throws TypeError naming the field when a handled payload lacks a required field
+ * @public
+ */
+export function normalizeGithubPayload(options: {
+  eventName: string;
+  deliveryId: string;
+  payload: unknown;
+  deferFirstCommit?: boolean;
+}): NormalizedGithubPayload {
+  const { eventName, deliveryId, payload } = options;
   if (typeof payload !== 'object' || payload === null) {
     throw new TypeError('payload must be a JSON object');
   }
   const body = payload as Record<string, any>;
   const handled = (HANDLED_GITHUB_EVENTS as readonly string[]).includes(eventName);
   if (!handled) {
-    return null;
+    return { event: null };
   }
   const repository = body.repository?.full_name;
   if (typeof repository !== 'string' || repository === '') {
@@ -168,33 +245,24 @@ export async function normalizeGithubEvent(options: {
         throw new TypeError('pull_request is required');
       }
       if (event.action !== 'closed' || pr.merged !== true) {
-        return null;
+        return { event: null };
       }
       const mergedAt = isoUtc(pr.merged_at, 'pull_request.merged_at');
-      let resolved: string | undefined;
-      try {
-        resolved = resolveFirstCommit
-          ? await resolveFirstCommit({ repository, number: pr.number })
-          : undefined;
-      } catch {
-        // the commit lookup is best effort: the creation time below stands in
-        resolved = undefined;
-      }
-      const firstCommitAt = resolved
-        ? isoUtc(resolved, 'first commit time')
-        : isoUtc(pr.created_at, 'pull_request.created_at');
-      return {
+      const merged: DeliveryEvent = {
         ...base(deliveryId, repository),
         eventId: `pr:${pr.number}`,
         kind: 'pull_request_merged',
         ts: mergedAt,
         sha: pr.merge_commit_sha ?? '',
         number: pr.number,
-        firstCommitAt,
-        firstCommitSource: resolved ? 'commits-api' : 'pr-created-at',
         author: pr.user?.login ?? '',
         authorIsBot: isBot(pr.user),
       };
+      const firstCommit = { repository, number: pr.number, createdAt: pr.created_at };
+      if (options.deferFirstCommit) {
+        return { event: merged, firstCommit };
+      }
+      return { event: completeFirstCommit(merged, firstCommit, undefined) };
     }
     case 'deployment': {
       const event = body as DeploymentEvent;
@@ -203,9 +271,9 @@ export async function normalizeGithubEvent(options: {
         throw new TypeError('deployment is required');
       }
       if (event.action !== 'created') {
-        return null;
+        return { event: null };
       }
-      return {
+      return { event: {
         ...base(deliveryId, repository),
         eventId: `deployment:${deployment.id}`,
         kind: 'deployment',
@@ -216,7 +284,7 @@ export async function normalizeGithubEvent(options: {
         author: deployment.creator?.login ?? '',
         authorIsBot: isBot(deployment.creator),
         isRollback: mentionsRollback(deployment),
-      };
+      } };
     }
     case 'deployment_status': {
       const event = body as DeploymentStatusEvent;
@@ -228,7 +296,7 @@ export async function normalizeGithubEvent(options: {
       if (typeof deployment !== 'object' || deployment === null) {
         throw new TypeError('deployment is required');
       }
-      return {
+      return { event: {
         ...base(deliveryId, repository),
         eventId: `deployment_status:${status.id}`,
         kind: 'deployment_status',
@@ -240,7 +308,7 @@ export async function normalizeGithubEvent(options: {
         author: status.creator?.login ?? '',
         authorIsBot: isBot(status.creator),
         isRollback: mentionsRollback(deployment),
-      };
+      } };
     }
     case 'issues': {
       const event = body as IssuesEvent;
@@ -252,7 +320,7 @@ export async function normalizeGithubEvent(options: {
         (l?.name ?? '').toLocaleLowerCase('en-US'),
       );
       if (!labels.includes(INCIDENT_LABEL)) {
-        return null;
+        return { event: null };
       }
       const opened =
         event.action === 'opened' ||
@@ -261,7 +329,7 @@ export async function normalizeGithubEvent(options: {
           (event as { label?: { name?: string } }).label?.name?.toLocaleLowerCase('en-US') ===
             INCIDENT_LABEL);
       if (opened) {
-        return {
+        return { event: {
           ...base(deliveryId, repository),
           eventId: `incident:${issue.number}:opened`,
           kind: 'incident_opened',
@@ -269,10 +337,10 @@ export async function normalizeGithubEvent(options: {
           number: issue.number,
           author: issue.user?.login ?? '',
           authorIsBot: isBot(issue.user),
-        };
+        } };
       }
       if (event.action === 'closed') {
-        return {
+        return { event: {
           ...base(deliveryId, repository),
           eventId: `incident:${issue.number}:closed`,
           kind: 'incident_closed',
@@ -280,11 +348,11 @@ export async function normalizeGithubEvent(options: {
           number: issue.number,
           author: issue.user?.login ?? '',
           authorIsBot: isBot(issue.user),
-        };
+        } };
       }
-      return null;
+      return { event: null };
     }
     default:
-      return null;
+      return { event: null };
   }
 }

@@ -1,0 +1,45 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { inspectGithubDelivery, InspectableDelivery } from './inspectDelivery';
+
+/**
+ * This module's own file: the entry point of a webhook payload worker thread (`PayloadWorkers`).
+ * In a built package it is the compiled `.js` file; from the TypeScript sources, the worker needs
+ * the same transform as the process.
+ */
+export const PAYLOAD_WORKER_FILE = __filename;
+
+/** Marks `workerData` of a payload worker, so importing this module elsewhere starts nothing. */
+export const PAYLOAD_WORKER_MARK = 'goldenpath-github-webhook-payload-worker';
+
+/** Settings a payload worker starts with (`workerData`). */
+export type PayloadWorkerData = {
+  mark: typeof PAYLOAD_WORKER_MARK;
+  secrets: string[];
+  deferFirstCommit: boolean;
+};
+
+/** One job: an id chosen by the pool and the delivery to inspect. */
+export type PayloadJob = { id: number; delivery: InspectableDelivery };
+
+/** The answer to a job: the normalised payload, or the error's name and message. */
+export type PayloadAnswer =
+  | { id: number; result: Awaited<ReturnType<typeof inspectGithubDelivery>> }
+  | { id: number; error: { name: string; message: string } };
+
+function serve(data: PayloadWorkerData) {
+  const port = parentPort!;
+  port.on('message', (job: PayloadJob) => {
+    inspectGithubDelivery(data.secrets, job.delivery, data.deferFirstCommit).then(
+      result => port.postMessage({ id: job.id, result } satisfies PayloadAnswer),
+      (error: Error) =>
+        port.postMessage({
+          id: job.id,
+          error: { name: error?.name ?? 'Error', message: error?.message ?? String(error) },
+        } satisfies PayloadAnswer),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as PayloadWorkerData | undefined)?.mark === PAYLOAD_WORKER_MARK) {
+  serve(workerData as PayloadWorkerData);
+}
