@@ -32,9 +32,10 @@ export interface Config {
          */
         path?: string;
         /**
-         * Most connections (1–16) the store opens on the data directory for concurrent inserts: the
-         * engine runs one statement per connection at a time, so concurrent telemetry chunks and
-         * webhook group commits otherwise wait for each other. Default 2.
+         * Most connections (1–16) the store opens on the data directory for inserts, besides the one
+         * for reads: the engine runs one statement per connection at a time, so concurrent telemetry
+         * chunks and webhook group commits would otherwise wait for each other, and reads for both.
+         * Default 2.
          */
         insertConnections?: number;
       };

@@ -65,7 +65,7 @@ export class ClickHouseStore {
   readonly #logger: LoggerService;
   readonly #migrations: Migration[];
   readonly #embedded: EmbeddedConnection | undefined;
-  /** Embedded engine only: the connections `insertRaw` spreads concurrent inserts over; `[0]` is `client`'s. */
+  /** Embedded engine only: the connections `insertRaw` spreads concurrent inserts over (never `client`'s). */
   readonly #insertLanes: Array<{ connection: EmbeddedConnection; inFlight: number }> = [];
   readonly #maxInsertConnections: number;
   #background: ClickHouseClient | undefined;
@@ -181,9 +181,6 @@ export class ClickHouseStore {
     this.#migrations = checkMigrations(options.migrations ?? allMigrations);
     this.#embedded = options.embedded;
     this.#maxInsertConnections = insertConnections;
-    if (options.embedded) {
-      this.#insertLanes.push({ connection: options.embedded, inFlight: 0 });
-    }
   }
 
   /**
@@ -214,11 +211,12 @@ export class ClickHouseStore {
    * on a server they are streamed with the settings in the INSERT's own
    * `SETTINGS` clause.
    *
-   * Concurrent calls run concurrently on both: the embedded engine runs one
-   * statement per connection at a time, so each call takes the connection with
-   * the fewest inserts in flight, opening another one on the same data directory
-   * while all are busy, up to `embedded.insertConnections` (a single caller
-   * always uses `client`'s connection). A server gets one HTTP request per call.
+   * Concurrent calls run concurrently on both. The embedded engine runs one
+   * statement per connection at a time, so inserts use connections of their own
+   * on the same data directory (reads on `client` never wait behind an insert):
+   * each call takes the one with the fewest inserts in flight, and another is
+   * opened while all are busy, up to `embedded.insertConnections`. A server gets
+   * one HTTP request per call.
    *
    * @param options.table - table name inside `database`, a plain identifier
    * @param options.columns - column names, plain identifiers
@@ -274,13 +272,13 @@ export class ClickHouseStore {
     result.stream.resume();
   }
 
-  /** The embedded connection with the fewest inserts in flight; a new one while all are busy and the cap allows. */
+  /** The insert connection with the fewest inserts in flight; a new one while all are busy and the cap allows. */
   #insertLane(embedded: EmbeddedConnection): { connection: EmbeddedConnection; inFlight: number } {
     let best = this.#insertLanes[0];
     for (const lane of this.#insertLanes) {
       if (lane.inFlight < best.inFlight) best = lane;
     }
-    if (best.inFlight > 0 && this.#insertLanes.length < this.#maxInsertConnections) {
+    if (!best || (best.inFlight > 0 && this.#insertLanes.length < this.#maxInsertConnections)) {
       best = { connection: createEmbeddedConnection(embedded.chdb.session.path), inFlight: 0 };
       this.#insertLanes.push(best);
     }
@@ -288,7 +286,7 @@ export class ClickHouseStore {
   }
 
   /**
-   * Number of embedded connections `insertRaw` has used so far (1 until two inserts overlap); 0 with a server.
+   * Number of embedded connections `insertRaw` has opened so far (1 until two inserts overlap); 0 with a server.
    */
   get insertConnectionCount(): number {
     return this.#insertLanes.length;
@@ -377,7 +375,7 @@ ORDER BY version`,
     }
     this.#closed = true;
     await this.#background?.close();
-    for (const lane of this.#insertLanes.slice(1)) {
+    for (const lane of this.#insertLanes) {
       await lane.connection.close();
     }
     await this.client.close();

@@ -15,6 +15,9 @@ const HOSTILE = [
   'quote"double',
   '{name:String}',
   'line\nbreak',
+  'tab\there\r',
+  // Longer than the writer's short-label copy loop, with multi-byte characters.
+  'välidätor-ノード-'.repeat(6),
 ];
 
 // The embedded engine shares two cores with the rest of the suite.
