@@ -88,6 +88,7 @@ async function replay(
   stopAfter?: { count: number; onReach: () => void },
 ): Promise<Delivery[]> {
   const unacked: Delivery[] = [];
+  let traceAt = performance.now();
   let next = 0;
   let done = 0;
   let fired = false;
@@ -98,6 +99,11 @@ async function replay(
       done++;
       if (ack) {
         latencies.push(ack.ms);
+        if (process.env.BENCH_TRACE && latencies.length % 1000 === 0) {
+          const now = performance.now();
+          console.log(`  ${latencies.length} acks, last 1000 at ${(1000 / ((now - traceAt) / 1000)).toFixed(0)}/s`);
+          traceAt = now;
+        }
         if (!acked.has(d.id)) acked.set(d.id, ack);
       } else {
         unacked.push(d);
@@ -267,6 +273,11 @@ async function main() {
   console.log(`redelivery after restart:  ${figures(after, after.length, (t3 - t2) / 1000)}`);
   console.log(
     `ingest rate: ${(deliveries.length / sendSeconds).toFixed(0)} deliveries/s over ${sendSeconds.toFixed(2)} s of sending (warm-ups and restart excluded), ${CONCURRENCY} in flight`,
+  );
+  const upSeconds = sendSeconds - (t1 - tKill) / 1000;
+  console.log(
+    `  of which ${((t1 - tKill) / 1000).toFixed(2)} s the first pass spent on the killed backend (refused connections); ` +
+      `${(deliveries.length / upSeconds).toFixed(0)} deliveries/s over the ${upSeconds.toFixed(2)} s the backend was up`,
   );
   console.log(`acknowledgement latency: p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms`);
   console.log(

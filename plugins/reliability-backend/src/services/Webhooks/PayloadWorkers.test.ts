@@ -89,9 +89,9 @@ describe('PayloadWorkers', () => {
       file,
       `const { parentPort } = require('node:worker_threads');
        const fs = require('node:fs');
-       parentPort.on('message', job => {
+       parentPort.on('message', jobs => {
          if (!fs.existsSync(${JSON.stringify(marker)})) { fs.writeFileSync(${JSON.stringify(marker)}, ''); process.exit(3); }
-         parentPort.postMessage({ id: job.id, result: { event: null } });
+         parentPort.postMessage(jobs.map(job => ({ id: job.id, result: { event: null } })));
        });`,
     );
     const workers = PayloadWorkers.create({ size: 1, secrets: [SECRET], deferFirstCommit: false, workerFile: file });

@@ -18,25 +18,29 @@ export type PayloadWorkerData = {
   deferFirstCommit: boolean;
 };
 
-/** One job: an id chosen by the pool and the delivery to inspect. */
+/** One job: an id chosen by the pool and the delivery to inspect. Jobs come in arrays. */
 export type PayloadJob = { id: number; delivery: InspectableDelivery };
 
-/** The answer to a job: the normalised payload, or the error's name and message. */
+/** The answer to a job: the normalised payload, or the error's name and message. Answers go back in one array per array of jobs. */
 export type PayloadAnswer =
   | { id: number; result: Awaited<ReturnType<typeof inspectGithubDelivery>> }
   | { id: number; error: { name: string; message: string } };
 
 function serve(data: PayloadWorkerData) {
   const port = parentPort!;
-  port.on('message', (job: PayloadJob) => {
-    inspectGithubDelivery(data.secrets, job.delivery, data.deferFirstCommit).then(
-      result => port.postMessage({ id: job.id, result } satisfies PayloadAnswer),
-      (error: Error) =>
-        port.postMessage({
-          id: job.id,
-          error: { name: error?.name ?? 'Error', message: error?.message ?? String(error) },
-        } satisfies PayloadAnswer),
+  port.on('message', async (jobs: PayloadJob[]) => {
+    const answers = await Promise.all(
+      jobs.map(job =>
+        inspectGithubDelivery(data.secrets, job.delivery, data.deferFirstCommit).then(
+          (result): PayloadAnswer => ({ id: job.id, result }),
+          (error: Error): PayloadAnswer => ({
+            id: job.id,
+            error: { name: error?.name ?? 'Error', message: error?.message ?? String(error) },
+          }),
+        ),
+      ),
     );
+    port.postMessage(answers);
   });
 }
 
