@@ -6,7 +6,9 @@
  * Bench-only additions: `GET /api/reliability/bench/inserts` answers ClickHouse's own counters
  * (`InsertQuery`, `InsertedRows` from `system.events`), so the bench can print rows per insert, and
  * the event-loop delay p99 and max (ms) since the previous call; and
- * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing, to compare settings.
+ * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing and
+ * `BENCH_PAYLOAD_WORKERS=<n>` its number of payload worker threads (0: on the main thread), to
+ * compare settings.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -59,8 +61,11 @@ const benchWebhookPlugin = createBackendPlugin({
 
 const backend = createBackend();
 backend.add(benchWebhookPlugin);
-if (process.env.BENCH_MIN_FLUSH_MS !== undefined) {
-  const minFlushIntervalMs = Number(process.env.BENCH_MIN_FLUSH_MS);
+const minFlush = process.env.BENCH_MIN_FLUSH_MS;
+const workers = process.env.BENCH_PAYLOAD_WORKERS;
+if (minFlush !== undefined || workers !== undefined) {
+  const minFlushIntervalMs = minFlush === undefined ? undefined : Number(minFlush);
+  const payloadWorkers = workers === undefined ? undefined : Number(workers);
   backend.add(
     createServiceFactory({
       service: githubWebhookServiceRef,
@@ -72,6 +77,7 @@ if (process.env.BENCH_MIN_FLUSH_MS !== undefined) {
           logger,
           resolveFirstCommit: firstCommitResolverFromConfig(config, logger),
           minFlushIntervalMs,
+          payloadWorkers,
         }),
     }),
   );

@@ -342,8 +342,6 @@ describe('GithubWebhookService', () => {
       secrets: [SECRET],
       logger: mockServices.logger.mock(),
       minFlushIntervalMs: 60,
-      // the group commit's timing alone, without a worker thread's hop
-      payloadWorkers: 0,
     });
     const example = definitions.find(d => d.name === 'deployment')!.examples[0];
     const delivery = async (i: number) => {

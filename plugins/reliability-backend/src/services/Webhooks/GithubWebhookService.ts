@@ -171,7 +171,11 @@ export class GithubWebhookService {
    *   `delivery_inbox` to `delivery_events`, in ms (default 1000). Call {@link GithubWebhookService.close}
    *   to stop it.
    * @param options.payloadWorkers - worker threads that verify, parse and normalise deliveries
-   *   (default 1; 0 does it on the calling thread). See {@link PayloadWorkers}.
+   *   (default `reliability.github.webhookPayloadWorkers`, else 0: on the calling thread). See
+   *   {@link PayloadWorkers}: a worker takes ~25 % of the main thread's time per delivery off it,
+   *   but each delivery then waits for a hand-over to the worker and back (p50 4–5 ms at 32 in
+   *   flight on a 2-core host shared with the embedded ClickHouse); it pays where the main thread
+   *   is the limit and a core is free.
    */
   static create(options: {
     target: DeliveryStoreTarget;
@@ -203,7 +207,14 @@ export class GithubWebhookService {
       options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS,
       options.inboxMoveIntervalMs ?? DEFAULT_INBOX_MOVE_INTERVAL_MS,
       Math.max(1, options.recentDeliveries ?? 200_000),
-      Math.max(0, Math.floor(options.payloadWorkers ?? 1)),
+      Math.max(
+        0,
+        Math.floor(
+          options.payloadWorkers ??
+            options.config?.getOptionalNumber('reliability.github.webhookPayloadWorkers') ??
+            0,
+        ),
+      ),
     );
   }
 

@@ -26,9 +26,11 @@ type Slot = {
 /**
  * Worker threads that verify, parse and normalise webhook deliveries (`inspectGithubDelivery`) off
  * the backend's main thread. The HMAC over the body, `JSON.parse` of the 7–25 KB payload and the
- * garbage the parsed payload leaves were a quarter of the main thread's time per delivery (V8
- * profile, bench/ingest/load.ts --cpu-prof); the main thread now only copies the body to a worker
- * and gets back the small delivery event.
+ * garbage the parsed payload leaves are about a quarter of the main thread's time per delivery (V8
+ * profile, bench/ingest/load.ts --cpu-prof); with workers the main thread only copies the body to a
+ * worker and gets back the small delivery event. The hand-over costs latency (the delivery waits
+ * for the worker and then for a turn of the main thread's event loop), so this pays only where the
+ * main thread is the limit and a core is free; `GithubWebhookService` leaves it off by default.
  *
  * Jobs go to the workers in turn. A worker that dies fails its jobs with a `ServiceUnavailableError`
  * (503: GitHub shows the delivery as failed and it can be redelivered) and is started again for
