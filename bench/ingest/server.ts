@@ -7,8 +7,8 @@
  * (`InsertQuery`, `InsertedRows` from `system.events`), so the bench can print rows per insert, and
  * the event-loop delay p99 and max (ms) since the previous call; and
  * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing and
- * `BENCH_PAYLOAD_WORKERS=<n>` its number of payload worker threads (0: on the main thread), to
- * compare settings.
+ * `BENCH_PAYLOAD_WORKERS=<n>` its number of payload worker threads (0: on the main thread) and
+ * `BENCH_INBOX_MOVE_MS=<ms>` the period of the inbox move, to compare settings.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -63,9 +63,11 @@ const backend = createBackend();
 backend.add(benchWebhookPlugin);
 const minFlush = process.env.BENCH_MIN_FLUSH_MS;
 const workers = process.env.BENCH_PAYLOAD_WORKERS;
-if (minFlush !== undefined || workers !== undefined) {
+const moveMs = process.env.BENCH_INBOX_MOVE_MS;
+if (minFlush !== undefined || workers !== undefined || moveMs !== undefined) {
   const minFlushIntervalMs = minFlush === undefined ? undefined : Number(minFlush);
   const payloadWorkers = workers === undefined ? undefined : Number(workers);
+  const inboxMoveIntervalMs = moveMs === undefined ? undefined : Number(moveMs);
   backend.add(
     createServiceFactory({
       service: githubWebhookServiceRef,
@@ -78,6 +80,7 @@ if (minFlush !== undefined || workers !== undefined) {
           resolveFirstCommit: firstCommitResolverFromConfig(config, logger),
           minFlushIntervalMs,
           payloadWorkers,
+          inboxMoveIntervalMs,
         }),
     }),
   );
