@@ -243,18 +243,36 @@ describe('TelemetryWriter', () => {
     }));
 
     await writer.write(rows, { deduplicationToken: 'key-1' });
+    // Three chunks of at most 2 rows, rounded up to four (a multiple of the 2 in flight).
     expect(calls).toEqual([
-      { token: 'key-1.0', lines: 2 },
-      { token: 'key-1.1', lines: 2 },
+      { token: 'key-1.0', lines: 1 },
+      { token: 'key-1.1', lines: 1 },
       { token: 'key-1.2', lines: 1 },
+      { token: 'key-1.3', lines: 2 },
     ]);
+    calls.length = 0;
+    await TelemetryWriter.create({ store: recording, chunkRows: 2, concurrency: 1 }).write(rows, {
+      deduplicationToken: 'key-1',
+    });
+    expect(calls.map(c => c.lines)).toEqual([1, 2, 2]);
+    calls.length = 0;
+    await TelemetryWriter.create({ store: recording, chunkRows: 5, concurrency: 2 }).write(rows, {
+      deduplicationToken: 'key-1',
+    });
+    expect(calls.map(c => c.lines)).toEqual([5]);
+    calls.length = 0;
+    const many: TelemetryRow[] = Array.from({ length: 23 }, (_, i) => ({ ...rows[0], value: i }));
+    await TelemetryWriter.create({ store: recording, chunkRows: 5, concurrency: 3 }).write(many, {
+      deduplicationToken: 'key-3',
+    });
+    expect(calls.map(c => c.lines)).toEqual([3, 4, 4, 4, 4, 4]);
 
     calls.length = 0;
     const byContent = await writer.write(rows);
     const contentTokens = calls.map(c => c.token);
-    expect(contentTokens).toHaveLength(3);
+    expect(contentTokens).toHaveLength(4);
     contentTokens.forEach((token, i) => expect(token).toMatch(new RegExp(`^[0-9a-f]{64}\\.${i}$`)));
-    expect(new Set(contentTokens.map(t => t.split('.')[0])).size).toBe(3);
+    expect(new Set(contentTokens.map(t => t.split('.')[0])).size).toBe(4);
     calls.length = 0;
     expect((await writer.write(rows)).deduplicationToken).toBe(byContent.deduplicationToken);
     expect(calls.map(c => c.token)).toEqual(contentTokens);
