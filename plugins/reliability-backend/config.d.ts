@@ -60,6 +60,12 @@ export interface Config {
        * token in `integrations.github`); otherwise the PR's creation time is used. Default true.
        */
       resolveFirstCommit?: boolean;
+      /**
+       * Worker threads that verify, parse and normalise webhook deliveries. Default 0: on the main
+       * thread. Pays off only where a core is free (e.g. ClickHouse on its own server); needs the
+       * plugin's compiled module files, so leave it at 0 for a backend bundled into one file.
+       */
+      webhookPayloadWorkers?: number;
     };
     /** DORA metrics; see docs/dora-metrics.md. */
     dora?: {
