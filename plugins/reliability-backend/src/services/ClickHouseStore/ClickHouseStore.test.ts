@@ -213,6 +213,9 @@ describe('ClickHouseStore', () => {
           logger,
         }),
       ).toThrow(/insertConnections/);
+      expect(() => ClickHouseStore.forTesting({ path: dir, logger, insertConnections: bad })).toThrow(
+        /insertConnections/,
+      );
     }
   });
 

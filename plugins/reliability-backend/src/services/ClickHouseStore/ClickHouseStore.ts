@@ -131,9 +131,13 @@ export class ClickHouseStore {
     database?: string;
     logger: LoggerService;
     migrations?: Migration[];
-    /** See `reliability.clickhouse.embedded.insertConnections`; default 2. */
+    /** See `reliability.clickhouse.embedded.insertConnections`; default 2.
+     * @throws Error when not an integer in 1–16 (before the data directory is opened) */
     insertConnections?: number;
   }): ClickHouseStore {
+    const insertConnections = checkInsertConnections(
+      options.insertConnections ?? DEFAULT_INSERT_CONNECTIONS,
+    );
     const embedded = createEmbeddedConnection(options.path);
     return new ClickHouseStore({
       client: clientOn(embedded),
@@ -141,7 +145,7 @@ export class ClickHouseStore {
       logger: options.logger,
       migrations: options.migrations,
       embedded,
-      insertConnections: options.insertConnections,
+      insertConnections,
     });
   }
 
@@ -158,12 +162,10 @@ export class ClickHouseStore {
   private constructor(
     options: ClickHouseStoreClientOptions & {
       embedded?: EmbeddedConnection;
+      /** Checked by the factory that opened `embedded`, before it did. */
       insertConnections?: number;
     },
   ) {
-    const insertConnections = checkInsertConnections(
-      options.insertConnections ?? DEFAULT_INSERT_CONNECTIONS,
-    );
     if (!IDENTIFIER.test(options.database)) {
       throw new Error(
         `Invalid reliability.clickhouse.database '${options.database}': expected a plain identifier [A-Za-z_][A-Za-z0-9_]*`,
@@ -180,7 +182,7 @@ export class ClickHouseStore {
     this.#logger = options.logger;
     this.#migrations = checkMigrations(options.migrations ?? allMigrations);
     this.#embedded = options.embedded;
-    this.#maxInsertConnections = insertConnections;
+    this.#maxInsertConnections = options.insertConnections ?? DEFAULT_INSERT_CONNECTIONS;
   }
 
   /**
