@@ -27,7 +27,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ClickHouseStore } from '../../plugins/reliability-backend/src/services/ClickHouseStore';
-import { GithubWebhookService } from '../../plugins/reliability-backend/src/services/Webhooks';
+import {
+  DELIVERY_JOURNAL_DIRECTORY,
+  GithubWebhookService,
+} from '../../plugins/reliability-backend/src/services/Webhooks';
 import {
   argValue,
   buildDeliveries,
@@ -229,17 +232,23 @@ async function main() {
   await stopServer(server);
   client.close();
 
-  // What the next backend does on this data directory: move what the inbox still holds (at most
-  // the last second of acknowledged deliveries) to delivery_events, which DORA reads.
+  // What the next backend does on this data directory: copy what the delivery journal still holds
+  // (at most the last second of acknowledged deliveries) to delivery_events, which DORA reads.
   const quiet = { info() {}, warn() {}, debug() {}, error: console.error } as any;
   quiet.child = () => quiet;
   const store = ClickHouseStore.forTesting({ path: dataDir, logger: quiet });
   const ch = store.client;
-  const inboxLeft = (await (await ch.query({ query: 'SELECT count() AS n FROM reliability.delivery_inbox', format: 'JSONEachRow' })).json<{ n: string }>())[0].n;
+  const journalDir = path.join(dataDir, DELIVERY_JOURNAL_DIRECTORY);
+  const journalLeft = fs.existsSync(journalDir)
+    ? fs
+        .readdirSync(journalDir)
+        .map(name => fs.readFileSync(path.join(journalDir, name), 'utf8').split('\n').length - 1)
+        .reduce((a, b) => a + b, 0)
+    : 0;
   const mover = GithubWebhookService.create({ target: store, secrets: [], logger: quiet });
   await mover.moveInbox();
   await mover.close();
-  console.log(`rows left in delivery_inbox after the stop: ${inboxLeft} (moved to delivery_events before counting)`);
+  console.log(`lines left in the delivery journal after the stop: ${journalLeft} (copied to delivery_events before counting)`);
   const q = async (query: string) =>
     (await (await ch.query({ query, format: 'JSONEachRow' })).json<Record<string, string>>())[0];
   const stats = await q(

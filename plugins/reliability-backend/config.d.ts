@@ -66,6 +66,13 @@ export interface Config {
        * plugin's compiled module files, so leave it at 0 for a backend bundled into one file.
        */
       webhookPayloadWorkers?: number;
+      /**
+       * Embedded engine only: `fdatasync` the delivery journal
+       * (`<clickhouse.embedded.path>/goldenpath-delivery-journal`) before acknowledging a
+       * delivery. Default true: a 2xx survives a power loss. false: it survives a process kill
+       * only, for about 60 µs less CPU and 0.1–0.5 ms less latency per group commit.
+       */
+      webhookJournalSync?: boolean;
     };
     /** DORA metrics; see docs/dora-metrics.md. */
     dora?: {

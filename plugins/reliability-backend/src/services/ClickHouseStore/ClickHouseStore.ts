@@ -194,6 +194,14 @@ export class ClickHouseStore {
   }
 
   /**
+   * Absolute data directory of the embedded engine (`embedded.path`, resolved); undefined with a
+   * server. Other local state that belongs with the data (the webhook delivery journal) lives in it.
+   */
+  get embeddedPath(): string | undefined {
+    return this.#embedded?.chdb.session.path;
+  }
+
+  /**
    * A client for long background statements that must not hold up `client`: the embedded engine
    * runs one statement per connection at a time, so this is a second connection on the same data
    * directory (created on first use, closed with the store). With a server it is `client`.

@@ -1,7 +1,10 @@
 export {
+  DELIVERY_JOURNAL_DIRECTORY,
   GithubWebhookService,
   githubWebhookServiceRef,
 } from './GithubWebhookService';
+export { DeliveryJournal } from './DeliveryJournal';
+export type { JournalSegment } from './DeliveryJournal';
 export type {
   DeliveryStoreTarget,
   GithubWebhookDelivery,
