@@ -167,9 +167,10 @@ export function writeBenchConfig(options: { dir: string; port: number; secret: s
  */
 export function startServer(options: { configPath: string; logLevel: string; cpuProfDir?: string }): ChildProcess {
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   return spawn(
     process.execPath,
-    [...profile, '-r', './node_modules/@backstage/cli/config/nodeTransform.cjs', 'bench/ingest/server.ts', '--config', options.configPath],
+    [...flags, ...profile, '-r', './node_modules/@backstage/cli/config/nodeTransform.cjs', 'bench/ingest/server.ts', '--config', options.configPath],
     {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: options.logLevel, NODE_ENV: 'production' },

@@ -94,6 +94,43 @@ describe('createWebhookRoutes', () => {
     expect(stored.every(r => r.kind === r.event)).toBe(true);
   }, 120_000);
 
+  it('should answer 415 to a compressed body and 413 to one announced above the cap, and store neither', async () => {
+    const body = JSON.stringify({
+      ...deploymentStatus,
+      deployment_status: { ...deploymentStatus.deployment_status, id: 41_501 },
+    });
+    const compressed = await post(body, {
+      'X-GitHub-Event': 'deployment_status',
+      'X-GitHub-Delivery': 'gzip-1',
+      'X-Hub-Signature-256': await sign(SECRET, body),
+      'Content-Encoding': 'gzip',
+    });
+    expect(compressed.status).toBe(415);
+    expect(compressed.body.error.message).toBe('Unsupported Content-Encoding: gzip');
+
+    const big = `{"pad":"${'x'.repeat(300 * 1024)}"}`;
+    const tooLarge = await post(big, {
+      'X-GitHub-Event': 'deployment_status',
+      'X-GitHub-Delivery': 'big-announced-1',
+      'X-Hub-Signature-256': await sign(SECRET, big),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.message).toMatch(/too large/i);
+
+    const identity = await post(body, {
+      'X-GitHub-Event': 'deployment_status',
+      'X-GitHub-Delivery': 'identity-1',
+      'X-Hub-Signature-256': await sign(SECRET, body),
+      'Content-Encoding': 'identity',
+    });
+    expect(identity.status).toBe(200);
+    const count = await db.client.query({
+      query: `SELECT delivery_id FROM ${db.database}.delivery_events WHERE delivery_id IN ('gzip-1', 'big-announced-1', 'identity-1')`,
+      format: 'JSONEachRow',
+    });
+    expect(await count.json()).toEqual([{ delivery_id: 'identity-1' }]);
+  });
+
   it('should verify the signature over the exact raw bytes', async () => {
     const body = `{ "zen": "Keep it logically awesome.",\n  "hook_id": 1 }`;
     const ok = await post(body, {
