@@ -1,9 +1,9 @@
 /**
  * The webhook ingest without HTTP: `GithubWebhookService.receive` on an embedded ClickHouse (the
- * store as the backend builds it, so through `delivery_inbox`), N signed `deployment_status`
+ * store as the backend builds it, so through the delivery journal), N signed `deployment_status`
  * deliveries at 32 and 64 in flight. Separates the cost of verification, normalisation and the
  * group-committed insert from the HTTP stack measured by `run.ts`. Inserts are ClickHouse's own
- * `InsertQuery` counter (group commits and inbox moves).
+ * `InsertQuery` counter (journal copies, about one a second).
  *
  * Usage: `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/ingest/inprocess.ts`
  * (`BENCH_MIN_FLUSH_MS=<ms>` overrides the service's insert spacing).

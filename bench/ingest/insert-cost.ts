@@ -5,7 +5,8 @@
  *
  * Variants: `client-json` (`client.insert` into `delivery_events`, the server path), `raw-json` and
  * `raw-tsv` (`store.insertRaw` into `delivery_events`), `inbox-json` (`store.insertRaw` into
- * `delivery_inbox`, what the service does on the embedded engine).
+ * `delivery_inbox`, what the service did per group commit on the embedded engine before the
+ * delivery journal; the journal now makes one `raw-json` insert a second).
  *
  * Usage: `node -r ./node_modules/@backstage/cli/config/nodeTransform.cjs bench/ingest/insert-cost.ts
  *   [--inserts 300] [--batches 1,16,32] [--variants client-json,raw-json,inbox-json]

@@ -213,7 +213,7 @@ async function main() {
             (os.cpus().length * sets[i].length) /
             (serverTotal + (clientCpu.user + clientCpu.system) / 1e6)
           ).toFixed(0)}/s, main thread at most ${(sets[i].length / (serverCpu.get('main') ?? 1)).toFixed(0)}/s; ` +
-          `${insertCount} inserts (group commits and the inbox moves, about one a second), ${(new Set(sets[i].map(d => d.id)).size / Math.max(1, insertCount - Math.round(seconds))).toFixed(1)} new deliveries per group commit; ` +
+          `${insertCount} ClickHouse inserts (journal copies, about one a second); ` +
           `event-loop delay p99 ${inserts1.loopDelayMs.p99.toFixed(1)} ms, max ${inserts1.loopDelayMs.max.toFixed(1)} ms; wall ${seconds.toFixed(2)} s`,
       );
     }

@@ -8,7 +8,8 @@
  * the event-loop delay p99 and max (ms) since the previous call; and
  * `BENCH_MIN_FLUSH_MS=<ms>` replaces the service's default insert spacing and
  * `BENCH_PAYLOAD_WORKERS=<n>` its number of payload worker threads (0: on the main thread) and
- * `BENCH_INBOX_MOVE_MS=<ms>` the period of the inbox move, to compare settings.
+ * `BENCH_INBOX_MOVE_MS=<ms>` the period of the journal copy to `delivery_events`, and
+ * `BENCH_JOURNAL_SYNC=0` acknowledges without `fdatasync`, to compare settings.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -64,7 +65,8 @@ backend.add(benchWebhookPlugin);
 const minFlush = process.env.BENCH_MIN_FLUSH_MS;
 const workers = process.env.BENCH_PAYLOAD_WORKERS;
 const moveMs = process.env.BENCH_INBOX_MOVE_MS;
-if (minFlush !== undefined || workers !== undefined || moveMs !== undefined) {
+const journalSync = process.env.BENCH_JOURNAL_SYNC;
+if (minFlush !== undefined || workers !== undefined || moveMs !== undefined || journalSync !== undefined) {
   const minFlushIntervalMs = minFlush === undefined ? undefined : Number(minFlush);
   const payloadWorkers = workers === undefined ? undefined : Number(workers);
   const inboxMoveIntervalMs = moveMs === undefined ? undefined : Number(moveMs);
@@ -81,6 +83,7 @@ if (minFlush !== undefined || workers !== undefined || moveMs !== undefined) {
           minFlushIntervalMs,
           payloadWorkers,
           inboxMoveIntervalMs,
+          journalSync: journalSync === undefined ? undefined : journalSync !== '0',
         }),
     }),
   );

@@ -1,9 +1,12 @@
 import { Migration } from './types';
 
 /**
- * Inbox of webhook delivery events on the embedded engine (chdb): acknowledged deliveries are
- * written here first and moved to `delivery_events` in bulk every second or so by
- * `GithubWebhookService`.
+ * Superseded: `GithubWebhookService` now acknowledges embedded-engine deliveries from its on-disk
+ * `DeliveryJournal` and only moves rows an earlier version left here at start; nothing writes this
+ * table any more. Kept because applied migrations are never edited or removed.
+ *
+ * Was: inbox of webhook delivery events on the embedded engine (chdb): acknowledged deliveries
+ * were written here first and moved to `delivery_events` in bulk every second or so.
  *
  * Why: every insert into a MergeTree table creates a part (a directory of about 15 files, later
  * merged and deleted). On the embedded engine one such insert cost 10–13 ms of CPU with its merges
