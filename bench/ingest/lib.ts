@@ -50,6 +50,28 @@ export function loadLine(): string {
   return `load average ${os.loadavg().map(l => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`;
 }
 
+/**
+ * Share of CPU time the hypervisor gave to other guests ("steal", the 8th field of the `cpu` line
+ * of /proc/stat) since the call, as a function; undefined where /proc/stat is missing. On this
+ * shared VM it ranged 0–20 % within minutes and moves every rate this bench prints.
+ */
+export function stealMeter(): () => number | undefined {
+  const read = () => {
+    try {
+      const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    if (!start || !end || end.total === start.total) return undefined;
+    return (100 * (end.steal - start.steal)) / (end.total - start.total);
+  };
+}
+
 export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }

@@ -24,6 +24,7 @@ import {
   insertCounters,
   LoadClient,
   loadLine,
+  stealMeter,
   percentile,
   startServer,
   stopServer,
@@ -186,6 +187,7 @@ async function main() {
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     for (const [i, concurrency] of LEVELS.entries()) {
       const before = loadLine();
+      const steal = stealMeter();
       const inserts0 = await insertCounters(PORT);
       const serverCpu0 = threadCpu(server.pid!);
       const clientCpu0 = process.cpuUsage();
@@ -198,7 +200,7 @@ async function main() {
       const insertCount = inserts1.inserts - inserts0.inserts;
       console.log(
         `${String(concurrency).padStart(3)} in flight: ${(r.latencies.length / seconds).toFixed(0)} deliveries/s, ack p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms` +
-          `${r.failures ? `, ${r.failures} failed (first: ${r.firstFailure})` : ''}; ${before}`,
+          `${r.failures ? `, ${r.failures} failed (first: ${r.firstFailure})` : ''}; ${before}; CPU steal ${steal()?.toFixed(1) ?? '?'} %`,
       );
       const perDelivery = (s: number) => `${((s * 1e6) / sets[i].length).toFixed(0)} µs`;
       const serverTotal = [...serverCpu.values()].reduce((a, b) => a + b, 0);

@@ -40,6 +40,7 @@ import {
   Delivery,
   LoadClient,
   loadLine,
+  stealMeter,
   percentile,
   signBody,
   startServer,
@@ -191,6 +192,7 @@ function figures(latencies: number[], acks: number, seconds: number) {
 
 async function main() {
   console.log(`${loadLine()}; ${CONCURRENCY} in flight, server LOG_LEVEL=${LOG_LEVEL}`);
+  const steal = stealMeter();
   const sampleBody = JSON.stringify(templates().status);
   const ceiling = await calibrate({ concurrency: CONCURRENCY, body: sampleBody, requests: 10_000, warmup: 2000 });
   console.log(
@@ -328,7 +330,7 @@ async function main() {
   console.log(`correctness (0 lost, 0 double-counted, 200 x 4xx with a message): ${correct ? 'met' : 'MISSED'}`);
   console.log(
     `speed (>= ${GOALS.rate} deliveries/s, ack p99 <= ${GOALS.p99Ms} ms): ${fast ? 'met' : 'missed'}` +
-      ` (bare node:http ceiling: ${ceiling.rate.toFixed(0)} req/s); ${loadLine()} at the end`,
+      ` (bare node:http ceiling: ${ceiling.rate.toFixed(0)} req/s); ${loadLine()} at the end; CPU steal ${steal()?.toFixed(1) ?? '?'} % over the run`,
   );
   const ok = correct && (fast || !STRICT);
   process.exit(ok ? 0 : 1);
