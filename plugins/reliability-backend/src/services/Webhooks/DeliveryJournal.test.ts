@@ -13,6 +13,22 @@ describe('DeliveryJournal', () => {
     return journal;
   };
 
+  /** `FileHandle.prototype` (not exported by node:fs), to spy on its methods. */
+  const fileHandlePrototype = async () => {
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
+    await probe.close();
+    return Object.getPrototypeOf(probe);
+  };
+
+  /** Seals, then each sealed segment's sequence and text, oldest first. */
+  const sealedTexts = async (journal: DeliveryJournal) =>
+    Promise.all(
+      (await journal.seal()).map(async segment => ({
+        sequence: segment.sequence,
+        text: (await journal.read(segment)).toString(),
+      })),
+    );
+
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'delivery-journal-'));
   });
@@ -63,10 +79,10 @@ describe('DeliveryJournal', () => {
 
     const second = await open();
     await second.append('{"new":1}\n');
-    const sealed = await second.seal();
-    expect(sealed.map(s => s.sequence)).toEqual([1, 2]);
-    expect((await second.read(sealed[0])).toString()).toBe('{"old":1}\n');
-    expect((await second.read(sealed[1])).toString()).toBe('{"new":1}\n');
+    expect(await sealedTexts(second)).toEqual([
+      { sequence: 1, text: '{"old":1}\n' },
+      { sequence: 2, text: '{"new":1}\n' },
+    ]);
   });
 
   it('should leave out a torn last line, whose append never returned', async () => {
@@ -100,10 +116,7 @@ describe('DeliveryJournal', () => {
   });
 
   it('should fdatasync each append before it resolves when sync is on (the default)', async () => {
-    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
-    const handleClass = Object.getPrototypeOf(probe);
-    await probe.close();
-    const datasync = jest.spyOn(handleClass, 'datasync');
+    const datasync = jest.spyOn(await fileHandlePrototype(), 'datasync');
 
     const unsynced = await open(false);
     await unsynced.append('{"a":1}\n');
@@ -120,20 +133,17 @@ describe('DeliveryJournal', () => {
   it('should seal the segment after a failed write, so no line follows a partial one', async () => {
     const journal = await open();
     await journal.append('{"a":1}\n');
-    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
-    const handleClass = Object.getPrototypeOf(probe);
-    await probe.close();
     jest
-      .spyOn(handleClass, 'write')
+      .spyOn(await fileHandlePrototype(), 'write')
       .mockImplementationOnce(async () => {
         throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       });
     await expect(journal.append('{"a":2}\n')).rejects.toThrow(/ENOSPC/);
     await journal.append('{"a":3}\n');
-    const sealed = await journal.seal();
-    expect(sealed.map(s => s.sequence)).toEqual([1, 2]);
-    expect((await journal.read(sealed[0])).toString()).toBe('{"a":1}\n');
-    expect((await journal.read(sealed[1])).toString()).toBe('{"a":3}\n');
+    expect(await sealedTexts(journal)).toEqual([
+      { sequence: 1, text: '{"a":1}\n' },
+      { sequence: 2, text: '{"a":3}\n' },
+    ]);
   });
 
   it('should fail to open where the directory cannot be created', async () => {
