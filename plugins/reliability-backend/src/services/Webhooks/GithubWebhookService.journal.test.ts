@@ -237,6 +237,22 @@ describe('GithubWebhookService on the embedded engine', () => {
     expect(await count('delivery_events', "event_id = 'deployment:980001'")).toBe(1);
   });
 
+  it('should still copy the journal when moving the legacy inbox fails', async () => {
+    const service = create();
+    expect((await deliver(service, 990_001)).status).toBe('stored');
+    const background = store.backgroundClient;
+    const spy = jest.spyOn(background, 'query').mockImplementationOnce(async () => {
+      throw new Error('Table reliability.delivery_inbox does not exist');
+    });
+    try {
+      await expect(service.moveInbox()).rejects.toThrow(/delivery_inbox does not exist/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(journalLines()).toEqual([]);
+    expect(await count('delivery_events', "event_id = 'deployment:990001'")).toBe(1);
+  });
+
   it('should insert into delivery_events directly when the store is not embedded', async () => {
     const direct = GithubWebhookService.create({
       target: ClickHouseStore.fromClient({

@@ -423,13 +423,29 @@ export class GithubWebhookService {
 
   #startMove(): Promise<void> {
     this.#moveRunning = true;
-    const move = this.#moveLegacyInbox()
-      .then(() => this.#copyJournal())
-      .finally(() => {
+    const move = this.#moveAll().finally(() => {
       this.#moveRunning = false;
     });
     this.#moving = move.catch(() => {});
     return move;
+  }
+
+  /** The legacy inbox, then the journal; one failing does not hold up the other. */
+  async #moveAll(): Promise<void> {
+    let failure: unknown;
+    try {
+      await this.#moveLegacyInbox();
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      await this.#copyJournal();
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure !== undefined) {
+      throw failure;
+    }
   }
 
   /**
