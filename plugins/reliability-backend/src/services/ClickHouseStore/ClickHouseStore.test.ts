@@ -219,6 +219,23 @@ describe('ClickHouseStore', () => {
     }
   });
 
+  it('should throw refused embedded raw inserts as ClickHouse errors that mapClickHouseError keeps', async () => {
+    await store.migrate();
+    const error = await store
+      .insertRaw({
+        table: 'telemetry',
+        columns: ['ts', 'cluster', 'namespace', 'node', 'component', 'metric', 'value'],
+        format: 'TabSeparated',
+        body: 'not-a-time\tc\tns\tnode\trefused\tpeers\t1',
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toMatchObject({ code: expect.stringMatching(/^\d+$/), type: expect.stringMatching(/^CANNOT_PARSE/) });
+    expect(mapClickHouseError(error)).toBe(error);
+  });
+
   it('should send raw inserts to a server with the settings in the INSERT itself', async () => {
     const exec = jest.fn().mockResolvedValue({ stream: { resume: jest.fn() } });
     const server = ClickHouseStore.fromClient({

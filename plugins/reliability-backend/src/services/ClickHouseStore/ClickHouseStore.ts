@@ -9,7 +9,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { assertError } from '@backstage/errors';
-import { ClickHouseClient, createClient } from '@clickhouse/client';
+import { ClickHouseClient, createClient, parseError } from '@clickhouse/client';
 import {
   MergeTreeKind,
   Migration,
@@ -233,6 +233,7 @@ export class ClickHouseStore {
    * @param options.body - the rows, a string or UTF-8 bytes
    * @param options.settings - setting name → number or `[A-Za-z0-9._:-]*` string; scoped to this insert
    * @throws Error for a bad identifier or setting value; ClickHouse errors as thrown by the client
+   *   (on the embedded engine reshaped to the client's `ClickHouseError`, `code` and `type` set)
    */
   async insertRaw(options: {
     table: string;
@@ -267,6 +268,15 @@ export class ClickHouseStore {
           values: typeof body === 'string' ? Buffer.from(body) : body,
           settings,
         });
+      } catch (error) {
+        // chdb's raw insert throws its own error classes; reshape them like the embedded client's
+        // queries (`ClickHouseError` with `code`/`type` parsed from `Code: N. DB::Exception: … (TYPE)`)
+        // so `mapClickHouseError` tells refused rows from an unavailable engine on both paths
+        const mapped = parseError(error instanceof Error ? error.message : String(error));
+        if (mapped !== error) {
+          mapped.cause = error;
+        }
+        throw mapped;
       } finally {
         lane.inFlight--;
       }

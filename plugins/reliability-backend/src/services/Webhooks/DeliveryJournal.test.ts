@@ -146,6 +146,19 @@ describe('DeliveryJournal', () => {
     ]);
   });
 
+  it('should set a sealed segment aside under a name it never reads again', async () => {
+    const journal = await open();
+    await journal.append('{"a":1}\n');
+    const [segment] = await journal.seal();
+    const kept = await journal.reject(segment);
+    expect(kept).toBe(path.join(dir, 'rejected-segment-000000000001.jsonl'));
+    expect(fs.readFileSync(kept, 'utf8')).toBe('{"a":1}\n');
+    expect(await journal.seal()).toEqual([]);
+    await expect(journal.reject({ name: '../x.jsonl', sequence: 1 })).rejects.toThrow(
+      /Not a journal segment/,
+    );
+  });
+
   it('should fail to open where the directory cannot be created', async () => {
     const file = path.join(dir, 'a-file');
     fs.writeFileSync(file, '');

@@ -1,5 +1,5 @@
 import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 
 /** `segment-<12-digit sequence>.jsonl`; nothing else in the directory is ever read or removed. */
@@ -151,6 +151,23 @@ export class DeliveryJournal {
         throw error;
       }
     }
+  }
+
+  /**
+   * Sets a sealed segment aside as `rejected-<name>` in the journal directory, where it is kept for
+   * an operator and never read again (for rows ClickHouse refuses outright, so that one segment
+   * does not stall every later one).
+   *
+   * @returns the rejected file's path
+   * @throws Error for a name that is not a segment's or the active segment; file-system errors
+   */
+  async reject(segment: JournalSegment): Promise<string> {
+    if (this.#active?.sequence === segment.sequence) {
+      throw new Error(`Segment ${segment.name} is still being appended to`);
+    }
+    const target = join(this.directory, `rejected-${segment.name}`);
+    await rename(this.#segmentPath(segment), target);
+    return target;
   }
 
   /** Seals the active segment after the appends already made and refuses later ones. */

@@ -237,6 +237,35 @@ describe('GithubWebhookService on the embedded engine', () => {
     expect(await count('delivery_events', "event_id = 'deployment:980001'")).toBe(1);
   });
 
+  it('should set aside a segment whose rows ClickHouse refuses, keep it on disk and copy the others', async () => {
+    const logger = mockServices.logger.mock();
+    const service = GithubWebhookService.create({
+      target: store,
+      secrets: [SECRET],
+      logger,
+      inboxMoveIntervalMs: 3_600_000,
+    });
+    services.push(service);
+    expect((await deliver(service, 995_001)).status).toBe('stored');
+    // e.g. written before a schema change: not a row delivery_events accepts
+    const bad = '{"delivery_id":"bad-1","event_id":"deployment:995002","ts":"not a time"}\n';
+    fs.writeFileSync(path.join(journalDir(), 'segment-000000000900.jsonl'), bad);
+
+    await service.moveInbox();
+    expect(fs.readdirSync(journalDir())).toEqual(['rejected-segment-000000000900.jsonl']);
+    expect(fs.readFileSync(path.join(journalDir(), 'rejected-segment-000000000900.jsonl'), 'utf8')).toBe(bad);
+    expect(await count('delivery_events', "event_id = 'deployment:995001'")).toBe(1);
+    expect(await count('delivery_events', "delivery_id = 'bad-1'")).toBe(0);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('rejected-segment-000000000900.jsonl'),
+      expect.objectContaining({ error: expect.any(String) }),
+    );
+    // the rejected file is never read again
+    await service.moveInbox();
+    expect(fs.readdirSync(journalDir())).toEqual(['rejected-segment-000000000900.jsonl']);
+    fs.rmSync(path.join(journalDir(), 'rejected-segment-000000000900.jsonl'));
+  });
+
   it('should still copy the journal when moving the legacy inbox fails', async () => {
     const service = create();
     expect((await deliver(service, 990_001)).status).toBe('stored');

@@ -450,7 +450,9 @@ export class GithubWebhookService {
 
   /**
    * Journal → delivery_events: seals the active segment, inserts each sealed segment (one INSERT
-   * each, on an insert connection of the store) and deletes it only after its insert returned.
+   * each, on an insert connection of the store) and deletes it only after its insert returned. A
+   * connection failure stops the copy (the segments wait for the next tick); a segment whose rows
+   * ClickHouse refuses is set aside as `rejected-<name>` and logged, and the copy goes on.
    */
   async #copyJournal(): Promise<void> {
     if (!this.#journalDirty) {
@@ -462,13 +464,27 @@ export class GithubWebhookService {
       for (const segment of await journal.seal()) {
         const body = await journal.read(segment);
         if (body.length > 0) {
-          await this.#target.insertRaw!({
-            table: 'delivery_events',
-            columns: JOURNAL_COLUMNS,
-            format: 'JSONEachRow',
-            body,
-            settings: { async_insert: 0, date_time_input_format: 'best_effort' },
-          });
+          try {
+            await this.#target.insertRaw!({
+              table: 'delivery_events',
+              columns: JOURNAL_COLUMNS,
+              format: 'JSONEachRow',
+              body,
+              settings: { async_insert: 0, date_time_input_format: 'best_effort' },
+            });
+          } catch (error) {
+            if (mapClickHouseError(error) !== error) {
+              throw error; // unreachable or overloaded: the segment waits for the next copy
+            }
+            // ClickHouse refused the rows themselves (e.g. after a schema change): retrying cannot
+            // help, and the segments after it must not wait behind it
+            const kept = await journal.reject(segment);
+            this.#logger.error(
+              `ClickHouse refused the GitHub deliveries of a journal segment; kept them in ${kept}`,
+              { error: String(error) },
+            );
+            continue;
+          }
         }
         await journal.remove(segment);
       }
